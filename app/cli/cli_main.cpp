@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// kanalab-cli: the headless face of KanaLab. Every error ends as one sentence on stderr and
+// exit code 1 (2 for bad usage); nothing escapes as a signal or an uncaught exception.
+#include "cli/arguments.h"
+#include "cli/commands.h"
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+namespace kanalab::cli {
+
+const std::vector<CommandInfo>& allCommands() {
+    static const std::vector<CommandInfo> commands = {
+        {"datasets", "datasets [--data-dir DIR]", runDatasets},
+        {"inspect", "inspect DATASET [--split train|test] [--data-dir DIR] [--grid FILE.png]", runInspect},
+    };
+    return commands;
+}
+
+namespace {
+
+void printUsage(std::FILE* out) {
+    std::fprintf(out, "usage: kanalab-cli COMMAND [OPTIONS]\n\ncommands:\n");
+    for (const auto& command : allCommands())
+        std::fprintf(out, "  kanalab-cli %s\n", command.synopsis);
+    std::fprintf(out, "\nData folders are searched in this order: --data-dir, $KANALAB_DATA_DIR, "
+                      "~/.local/share/KanaLab, system folders.\n");
+}
+
+}  // namespace
+}  // namespace kanalab::cli
+
+int main(int argc, char** argv) {
+    using namespace kanalab::cli;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        printUsage(args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    const std::string name = args[0];
+    args.erase(args.begin());
+    try {
+        for (const auto& command : allCommands())
+            if (name == command.name)
+                return command.run(args);
+        throw UsageError("unknown command '" + name + "'; run kanalab-cli --help for the list");
+    } catch (const UsageError& e) {
+        std::cerr << "kanalab-cli: " << e.what() << "\n";
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "kanalab-cli: out of memory; try a smaller batch size or close other programs\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "kanalab-cli: " << e.what() << "\n";
+        return 1;
+    }
+}

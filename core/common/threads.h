@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+
+namespace kanalab {
+
+// Which kind of arithmetic dominates a workload. Debian's LibTorch runs dense layers through
+// OpenBLAS (its own pthreads) and convolutions through oneDNN (OpenMP, i.e. LibTorch's intra-op
+// threads). Giving both pools every core oversubscribes the machine: measured on 2 cores, an MLP
+// fell from 40,000 to 12,800 img/s. So each workload gets one pool wide and the other narrow.
+enum class Workload { Dense, Convolutional };
+
+struct ThreadSettings {
+    int intraOpThreads = 1;  // LibTorch / OpenMP (oneDNN convolutions, element-wise ops)
+    int blasThreads = 1;     // OpenBLAS (matrix products of dense layers)
+};
+
+// Cores this process may use (sched_getaffinity, so containers and taskset are respected).
+int availableCores();
+
+// requestedThreads == 0 means automatic: the measured good split for the workload.
+// A positive value is the user's override for LibTorch's intra-op threads; BLAS then gets 1
+// thread unless the user also names blasThreads.
+ThreadSettings chooseThreadSettings(Workload workload, int requestedThreads = 0,
+                                    int requestedBlasThreads = 0);
+
+// Applies to the whole process (both pools are global). Returns what is in effect afterwards.
+ThreadSettings applyThreadSettings(const ThreadSettings& settings);
+
+// What is in effect now, as the libraries report it.
+ThreadSettings currentThreadSettings();
+
+// "2 LibTorch threads, 1 OpenBLAS thread" for logs and run configs.
+std::string describeThreadSettings(const ThreadSettings& settings);
+
+}  // namespace kanalab
