@@ -14,6 +14,7 @@ const std::vector<CommandInfo>& allCommands() {
     static const std::vector<CommandInfo> commands = {
         {"datasets", "datasets [--data-dir DIR]", runDatasets},
         {"inspect", "inspect DATASET [--split train|test] [--data-dir DIR] [--grid FILE.png]", runInspect},
+        {"models", "models [NAME] [--option name=value,...] [--channels C] [--size S] [--classes K]", runModels},
     };
     return commands;
 }
