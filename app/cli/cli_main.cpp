@@ -15,6 +15,14 @@ const std::vector<CommandInfo>& allCommands() {
         {"datasets", "datasets [--data-dir DIR]", runDatasets},
         {"inspect", "inspect DATASET [--split train|test] [--data-dir DIR] [--grid FILE.png]", runInspect},
         {"models", "models [NAME] [--option name=value,...] [--channels C] [--size S] [--classes K]", runModels},
+        {"train",
+         "train --dataset D --model M [--recipe R] [--epochs N] [--batch-size B] [--optimizer O] [--lr X] "
+         "[--loss L] [--schedule S] [--val-split F] [--split-protocol official|test-80-20] [--augment SPEC] "
+         "[--early-stop SPEC] [--seed S] [--threads T] [--device cpu|cuda] [--data-dir DIR] [--out RUN_DIR] "
+         "[--resume RUN_DIR]",
+         runTrain},
+        {"eval", "eval RUN_DIR [--split test|validation] [--checkpoint FILE] [--tta N] [--data-dir DIR]", runEval},
+        {"predict", "predict RUN_DIR|MODEL.pt IMAGE... [--top K] [--save-input DIR]", runPredict},
     };
     return commands;
 }

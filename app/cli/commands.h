@@ -11,6 +11,9 @@ namespace kanalab::cli {
 int runDatasets(const std::vector<std::string>& args);
 int runInspect(const std::vector<std::string>& args);
 int runModels(const std::vector<std::string>& args);
+int runTrain(const std::vector<std::string>& args);
+int runEval(const std::vector<std::string>& args);
+int runPredict(const std::vector<std::string>& args);
 
 struct CommandInfo {
     const char* name;

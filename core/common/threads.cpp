@@ -7,6 +7,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 
 namespace kanalab {
@@ -40,8 +41,20 @@ int availableCores() {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-ThreadSettings chooseThreadSettings(Workload workload, int requestedThreads, int requestedBlasThreads) {
+int idleCores() {
     const int cores = availableCores();
+    double load = 0;
+    if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(f, "%lf", &load) != 1)
+            load = 0;
+        std::fclose(f);
+    }
+    const int busy = static_cast<int>(load + 0.5);
+    return std::clamp(cores - busy, 1, cores);
+}
+
+ThreadSettings chooseThreadSettings(Workload workload, int requestedThreads, int requestedBlasThreads) {
+    const int cores = idleCores();
     ThreadSettings settings;
     if (requestedThreads > 0) {
         settings.intraOpThreads = requestedThreads;

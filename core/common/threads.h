@@ -19,7 +19,14 @@ struct ThreadSettings {
 // Cores this process may use (sched_getaffinity, so containers and taskset are respected).
 int availableCores();
 
-// requestedThreads == 0 means automatic: the measured good split for the workload.
+// Cores not already busy with other programs: availableCores() minus the rounded one-minute load
+// average, at least 1. OpenMP's threads meet at a barrier after every operation, so a thread
+// that has to share its core with another program stalls all the others: measured here, a
+// LeNet-5 epoch took 38 s with 2 threads while another process kept one core busy, 0.9 s with 1.
+int idleCores();
+
+// requestedThreads == 0 means automatic: the measured good split for the workload, over the
+// idle cores.
 // A positive value is the user's override for LibTorch's intra-op threads; BLAS then gets 1
 // thread unless the user also names blasThreads.
 ThreadSettings chooseThreadSettings(Workload workload, int requestedThreads = 0,

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "predict/preprocess.h"
+
+#include "common/error.h"
+#include "data/data_dirs.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace kanalab {
+namespace {
+
+cv::Mat asMat(const GrayImage& image) {
+    return cv::Mat(image.rows, image.cols, CV_8UC1, const_cast<std::uint8_t*>(image.pixels.data()));
+}
+
+GrayImage fromMat(const cv::Mat& mat) {
+    cv::Mat gray = mat;
+    if (mat.channels() == 4)
+        cv::cvtColor(mat, gray, cv::COLOR_BGRA2GRAY);
+    else if (mat.channels() == 3)
+        cv::cvtColor(mat, gray, cv::COLOR_BGR2GRAY);
+    if (gray.depth() != CV_8U)
+        gray.convertTo(gray, CV_8U, gray.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+    GrayImage image;
+    image.rows = gray.rows;
+    image.cols = gray.cols;
+    image.pixels.resize(static_cast<std::size_t>(gray.rows) * gray.cols);
+    for (int r = 0; r < gray.rows; ++r)
+        std::copy(gray.ptr<std::uint8_t>(r), gray.ptr<std::uint8_t>(r) + gray.cols,
+                  image.pixels.begin() + static_cast<std::ptrdiff_t>(r) * gray.cols);
+    return image;
+}
+
+// Pixels above this count as ink when looking for the bounding box: low enough to keep the
+// soft antialiased edges, high enough to ignore scanner noise.
+constexpr int kInkThreshold = 30;
+
+}  // namespace
+
+PreprocessOptions preprocessFor(const std::string& dataset) {
+    PreprocessOptions options;
+    if (dataset == "mnist") {
+        options.boxSize = 20;
+        options.centreOfMass = true;
+    } else {
+        options.boxSize = 28;
+        options.centreOfMass = false;
+    }
+    return options;
+}
+
+GrayImage loadGrayImage(const std::string& path) {
+    if (isDirectory(path))
+        throw Error(path + ": is a folder, not an image");
+    if (!isRegularFile(path))
+        throw Error(path + ": no such image file");
+    cv::Mat mat;
+    try {
+        mat = cv::imread(path, cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception&) {
+    }
+    if (mat.empty())
+        throw Error(path + ": not an image OpenCV can read (PNG, JPEG, BMP, TIFF and PGM work)");
+    if (mat.channels() == 4) {
+        // Transparent drawings: put them on white so the ink stays where it was drawn.
+        std::vector<cv::Mat> planes;
+        cv::split(mat, planes);
+        cv::Mat bgr;
+        cv::merge(std::vector<cv::Mat>{planes[0], planes[1], planes[2]}, bgr);
+        cv::Mat white(bgr.size(), bgr.type(), cv::Scalar::all(255));
+        cv::Mat alpha;
+        planes[3].convertTo(alpha, CV_32F, 1.0 / 255.0);
+        cv::Mat alpha3;
+        cv::merge(std::vector<cv::Mat>{alpha, alpha, alpha}, alpha3);
+        cv::Mat blended;
+        bgr.convertTo(bgr, CV_32FC3);
+        white.convertTo(white, CV_32FC3);
+        blended = bgr.mul(alpha3) + white.mul(cv::Scalar::all(1.0) - alpha3);
+        blended.convertTo(mat, CV_8UC3);
+    }
+    return fromMat(mat);
+}
+
+GrayImage decodeGrayImage(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+    cv::Mat mat;
+    try {
+        mat = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
+    } catch (const cv::Exception&) {
+    }
+    if (mat.empty())
+        throw Error(name + ": not an image OpenCV can read");
+    return fromMat(mat);
+}
+
+void saveGrayImage(const GrayImage& image, const std::string& path) {
+    bool ok = false;
+    try {
+        ok = cv::imwrite(path, asMat(image));
+    } catch (const cv::Exception&) {
+    }
+    if (!ok)
+        throw Error("cannot write " + path + " (does the folder exist, and does the name end in .png?)");
+}
+
+bool hasLightBackground(const GrayImage& image) {
+    if (image.empty())
+        return false;
+    std::vector<std::uint8_t> border;
+    for (int c = 0; c < image.cols; ++c) {
+        border.push_back(image.at(0, c));
+        border.push_back(image.at(image.rows - 1, c));
+    }
+    for (int r = 0; r < image.rows; ++r) {
+        border.push_back(image.at(r, 0));
+        border.push_back(image.at(r, image.cols - 1));
+    }
+    std::nth_element(border.begin(), border.begin() + static_cast<std::ptrdiff_t>(border.size() / 2), border.end());
+    return border[border.size() / 2] > 127;
+}
+
+GrayImage prepareForModel(const GrayImage& image, const PreprocessOptions& options) {
+    const int size = options.outputSize;
+    GrayImage out;
+    out.rows = out.cols = size;
+    out.pixels.assign(static_cast<std::size_t>(size) * size, 0);
+    if (image.empty())
+        return out;
+
+    cv::Mat ink = asMat(image).clone();
+    if (hasLightBackground(image))
+        ink = 255 - ink;
+
+    cv::Mat mask = ink > kInkThreshold;
+    std::vector<cv::Point> points;
+    cv::findNonZero(mask, points);
+    if (points.empty())
+        return out;
+    const cv::Rect box = cv::boundingRect(points);
+    cv::Mat cropped = ink(box);
+
+    // Scale the longer side to the box size; INTER_AREA averages when shrinking, as the
+    // datasets' anti-aliased downsampling did.
+    const double scale = static_cast<double>(options.boxSize) / std::max(box.width, box.height);
+    const int w = std::max(1, static_cast<int>(std::lround(box.width * scale)));
+    const int h = std::max(1, static_cast<int>(std::lround(box.height * scale)));
+    cv::Mat scaled;
+    if (w == box.width && h == box.height)
+        scaled = cropped.clone();
+    else
+        cv::resize(cropped, scaled, cv::Size(w, h), 0, 0, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+
+    if (options.strokeFraction > 0) {
+        // Thicken strokes drawn with a thin pen until they cover the dataset's typical share:
+        // estimate stroke width as ink area / (half the ink's perimeter).
+        cv::Mat binary = scaled > 127;
+        const double area = cv::countNonZero(binary);
+        std::vector<std::vector<cv::Point>> contours;
+        cv::findContours(binary.clone(), contours, cv::RETR_LIST, cv::CHAIN_APPROX_NONE);
+        double perimeter = 0;
+        for (const auto& contour : contours)
+            perimeter += cv::arcLength(contour, true);
+        const double width = perimeter > 0 ? 2.0 * area / perimeter : 0;
+        const double target = options.strokeFraction * options.boxSize;
+        const int grow = static_cast<int>(std::floor((target - width) / 2.0 + 0.5));
+        if (width > 0 && grow > 0) {
+            const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * grow + 1, 2 * grow + 1));
+            cv::dilate(scaled, scaled, kernel);
+        }
+    }
+
+    cv::Mat canvas = cv::Mat::zeros(size, size, CV_8UC1);
+    int left = (size - w) / 2, top = (size - h) / 2;
+    if (options.centreOfMass) {
+        const cv::Moments m = cv::moments(scaled, false);
+        if (m.m00 > 0) {
+            left = static_cast<int>(std::lround(size / 2.0 - m.m10 / m.m00));
+            top = static_cast<int>(std::lround(size / 2.0 - m.m01 / m.m00));
+        }
+    }
+    // Clip where the centre of mass pushes the box past the frame.
+    const cv::Rect target(left, top, w, h);
+    const cv::Rect visible = target & cv::Rect(0, 0, size, size);
+    if (visible.area() > 0)
+        scaled(cv::Rect(visible.x - left, visible.y - top, visible.width, visible.height)).copyTo(canvas(visible));
+    return fromMat(canvas);
+}
+
+}  // namespace kanalab

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "train/train_config.h"
+
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace kanalab {
+
+// On-the-fly augmentation of a batch of images in 0..1 with a dark (0) background, before
+// normalisation. Random affine (rotation, translation, scale, shear) and elastic distortion are
+// folded into one sampling grid and applied with a single grid_sample; random erasing blanks one
+// rectangle per chosen image. Seeded: the same seed gives the same distortions.
+class Augmenter {
+public:
+    Augmenter(const AugmentConfig& config, std::uint64_t seed);
+
+    void reseed(std::uint64_t seed);
+    // images: float [B, C, H, W] on any device; returns a new tensor of the same shape.
+    at::Tensor apply(const at::Tensor& images);
+    bool active() const { return m_geometric || m_config.eraseProbability > 0; }
+
+private:
+    at::Tensor samplingGrid(std::int64_t batch, std::int64_t height, std::int64_t width, const at::Device& device);
+    void erase(at::Tensor& images);
+
+    AugmentConfig m_config;
+    bool m_geometric;
+    at::Generator m_generator;
+};
+
+// Augmented copies of one grayscale image (bytes, rows x cols) for the GUI's preview: count
+// images of the same size, as bytes. Torch-free signature.
+std::vector<std::vector<std::uint8_t>> augmentPreview(const AugmentConfig& config, const std::uint8_t* image, int rows,
+                                                      int cols, int count, std::uint64_t seed);
+
+}  // namespace kanalab

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/checkpoint.h"
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "data/byte_stream.h"
+#include "data/data_dirs.h"
+#include "train/checkpoint_json.h"
+#include "train/optimizer.h"
+#include "train/weight_average.h"
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/torch.h>
+
+#include <sstream>
+
+namespace kanalab {
+namespace {
+
+constexpr const char* kMetaKey = "kanalab_meta";
+constexpr const char* kModelKey = "model";
+constexpr const char* kLiveKey = "live_parameters";  // un-averaged weights, for resuming
+constexpr const char* kOptimizerKey = "optimizer";
+
+// c10::Error messages carry a C++ backtrace: keep the first line, which says what went wrong.
+std::string firstLine(const std::string& text) {
+    const auto newline = text.find('\n');
+    return newline == std::string::npos ? text : text.substr(0, newline);
+}
+
+torch::serialize::InputArchive openArchive(const std::string& path) {
+    if (!isRegularFile(path)) {
+        if (isDirectory(path))
+            throw Error(path + ": is a folder, not a checkpoint file");
+        throw Error(path + ": no such checkpoint file");
+    }
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path);
+    } catch (const c10::Error& e) {
+        throw Error(path + ": not a KanaLab checkpoint, or the file is damaged (" + firstLine(e.what_without_backtrace()) +
+                    ")");
+    }
+    return archive;
+}
+
+CheckpointMeta readMeta(torch::serialize::InputArchive& archive, const std::string& path) {
+    c10::IValue value;
+    if (!archive.try_read(kMetaKey, value) || !value.isString())
+        throw Error(path + ": a LibTorch archive, but not a KanaLab checkpoint (it has no KanaLab metadata)");
+    try {
+        return nlohmann::json::parse(value.toStringRef()).get<CheckpointMeta>();
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path + ": the checkpoint's metadata is damaged (" + e.what() + ")");
+    }
+}
+
+void loadModuleWeights(torch::serialize::InputArchive& archive, Classifier& model, const std::string& path) {
+    torch::serialize::InputArchive modelArchive;
+    if (!archive.try_read(kModelKey, modelArchive))
+        throw Error(path + ": the checkpoint holds no model weights");
+    try {
+        model->load(modelArchive);
+    } catch (const c10::Error& e) {
+        throw Error(path + ": its weights do not fit the " + model->architecture() + " model built from it (" +
+                    firstLine(e.what_without_backtrace()) + ")");
+    }
+}
+
+}  // namespace
+
+void saveCheckpoint(const std::string& path, const TrainingState& state, const CheckpointMeta& meta) {
+    if (!state.model)
+        throw Error("internal: saveCheckpoint without a model");
+    std::ostringstream bytes;
+    try {
+        torch::serialize::OutputArchive archive;
+        archive.write(kMetaKey, c10::IValue(nlohmann::json(meta).dump()));
+        {
+            // The weights that are evaluated: averaged when an average is kept.
+            AveragedWeightsScope averaged(state.average);
+            torch::serialize::OutputArchive modelArchive;
+            (*state.model)->save(modelArchive);
+            archive.write(kModelKey, modelArchive);
+        }
+        if (state.average && state.parameters)
+            archive.write(kLiveKey, state.parameters->values().detach().clone());
+        if (state.optimizer) {
+            torch::serialize::OutputArchive optimizerArchive;
+            for (const auto& [name, tensor] : state.optimizer->state())
+                optimizerArchive.write(name, tensor);
+            archive.write(kOptimizerKey, optimizerArchive);
+        }
+        archive.save_to(bytes);
+    } catch (const c10::Error& e) {
+        throw Error("cannot serialise the checkpoint " + path + ": " + firstLine(e.what_without_backtrace()));
+    }
+    writeFileAtomically(path, bytes.str());
+}
+
+CheckpointMeta readCheckpointMeta(const std::string& path) {
+    auto archive = openArchive(path);
+    return readMeta(archive, path);
+}
+
+Classifier loadModelFromCheckpoint(const std::string& path, CheckpointMeta* metaOut) {
+    auto archive = openArchive(path);
+    CheckpointMeta meta = readMeta(archive, path);
+    Classifier model{nullptr};
+    try {
+        model = createModel(meta.architecture, meta.spec);
+    } catch (const Error& e) {
+        throw Error(path + ": cannot rebuild its model: " + e.what());
+    }
+    loadModuleWeights(archive, model, path);
+    model->eval();
+    if (metaOut)
+        *metaOut = meta;
+    return model;
+}
+
+CheckpointMeta loadCheckpointInto(const std::string& path, const TrainingState& state) {
+    auto archive = openArchive(path);
+    CheckpointMeta meta = readMeta(archive, path);
+    Classifier& model = *state.model;
+    if (meta.architecture != model->architecture())
+        throw Error(path + " holds a " + meta.architecture + " model; it cannot be loaded into " +
+                    model->architecture());
+    if (meta.spec.channels != model->spec().channels || meta.spec.numClasses != model->spec().numClasses ||
+        meta.spec.height != model->spec().height || meta.spec.width != model->spec().width ||
+        meta.spec.options != model->spec().options)
+        throw Error(path + " holds a " + meta.architecture + " built for other inputs or options (" +
+                    std::to_string(meta.spec.channels) + "x" + std::to_string(meta.spec.height) + "x" +
+                    std::to_string(meta.spec.width) + ", " + std::to_string(meta.spec.numClasses) +
+                    " classes); it cannot be loaded into this one");
+    torch::NoGradGuard noGrad;
+    loadModuleWeights(archive, model, path);
+    at::Tensor live;
+    if (state.average && state.parameters && archive.try_read(kLiveKey, live)) {
+        // The module now holds the averaged weights: keep them as the average, restore the live.
+        state.average->averagedValues().copy_(state.parameters->values());
+        state.parameters->values().copy_(live);
+    }
+    if (state.optimizer) {
+        torch::serialize::InputArchive optimizerArchive;
+        if (archive.try_read(kOptimizerKey, optimizerArchive)) {
+            std::map<std::string, at::Tensor> tensors;
+            for (const auto& key : optimizerArchive.keys()) {
+                at::Tensor t;
+                optimizerArchive.read(key, t);
+                tensors[key] = t;
+            }
+            state.optimizer->loadState(tensors, meta.optimizerSteps);
+        }
+    }
+    return meta;
+}
+
+}  // namespace kanalab

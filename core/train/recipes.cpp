@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/recipes.h"
+
+#include "common/error.h"
+
+namespace kanalab {
+namespace {
+
+// Settings every recipe starts from, so one recipe's choices never leak into another's.
+void reset(TrainConfig& c, const std::string& model) {
+    c.model = model;
+    c.modelOptions.clear();
+    c.optimizer = OptimizerConfig{};
+    c.schedule = ScheduleConfig{};
+    c.loss = LossConfig{};
+    c.earlyStop = EarlyStopConfig{};
+    c.augment = AugmentConfig{};
+    c.gradientClipNorm = 0;
+    c.emaDecay = 0;
+    c.testTimeAugmentation = 0;
+}
+
+}  // namespace
+
+AugmentConfig handwritingAugmentation() {
+    AugmentConfig a;
+    a.rotationDegrees = 10;
+    a.translate = 0.08;
+    a.scaleMin = 0.9;
+    a.scaleMax = 1.1;
+    a.shearDegrees = 8;
+    return a;
+}
+
+namespace {
+
+void mlpPublished(TrainConfig& c) {
+    reset(c, "mlp");
+    c.recipe = "mlp-published";
+    c.optimizer.name = "adagrad";
+    c.optimizer.learningRate = 0.01;
+    c.batchSize = 32;
+    c.epochs = 20;
+}
+
+void mlpDeepDefault(TrainConfig& c) {
+    reset(c, "mlp-deep");
+    c.recipe = "mlp-deep-default";
+    c.optimizer.name = "adamw";
+    c.optimizer.learningRate = 1e-3;
+    c.optimizer.weightDecay = 1e-4;
+    c.schedule.name = "cosine";
+    c.batchSize = 64;
+    c.epochs = 20;
+}
+
+void lenet5Published(TrainConfig& c) {
+    reset(c, "lenet5");
+    c.recipe = "lenet5-published";
+    c.optimizer.name = "adam";
+    c.optimizer.learningRate = 1e-3;
+    c.batchSize = 10;
+    c.epochs = 10;
+}
+
+void lenet5Default(TrainConfig& c) {
+    reset(c, "lenet5");
+    c.recipe = "lenet5-default";
+    c.optimizer.name = "adam";
+    c.optimizer.learningRate = 2e-3;
+    c.schedule.name = "cosine";
+    c.batchSize = 32;
+    c.epochs = 15;
+    c.augment = handwritingAugmentation();
+}
+
+void lenet5Scratch(TrainConfig& c) {
+    reset(c, "lenet5");
+    c.recipe = "lenet5-scratch";
+    c.modelOptions = {{"pool", "avg"}, {"activation", "elu"}, {"init", "xavier"}};
+    c.optimizer.name = "sgd";
+    c.optimizer.learningRate = 0.01;
+    c.optimizer.momentum = 0.95;
+    c.batchSize = 32;
+    c.epochs = 10;
+}
+
+void cnnVggPublished(TrainConfig& c) {
+    reset(c, "cnn-vgg");
+    c.recipe = "cnn-vgg-published";
+    c.optimizer.name = "adam";
+    c.optimizer.learningRate = 1e-3;
+    c.batchSize = 32;
+    c.epochs = 5;
+}
+
+void cnnVggDefault(TrainConfig& c) {
+    reset(c, "cnn-vgg");
+    c.recipe = "cnn-vgg-default";
+    c.optimizer.name = "adamw";
+    c.optimizer.learningRate = 1e-3;
+    c.optimizer.weightDecay = 5e-4;
+    c.schedule.name = "one-cycle";
+    c.loss.labelSmoothing = 0.1;
+    c.batchSize = 64;
+    c.epochs = 10;
+    c.augment = handwritingAugmentation();
+}
+
+void sep1dPublished(TrainConfig& c) {
+    reset(c, "sep1d");
+    c.recipe = "sep1d-published";
+    c.optimizer.name = "adadelta";
+    c.optimizer.learningRate = 0.1;
+    c.batchSize = 250;
+    c.epochs = 50;
+    c.earlyStop.mode = "drop";
+    c.earlyStop.minEpochs = 10;
+}
+
+void sep1dDefault(TrainConfig& c) {
+    reset(c, "sep1d");
+    c.recipe = "sep1d-default";
+    c.optimizer.name = "adamw";
+    c.optimizer.learningRate = 2e-3;
+    c.optimizer.weightDecay = 5e-4;
+    c.schedule.name = "one-cycle";
+    c.loss.labelSmoothing = 0.1;
+    c.batchSize = 64;
+    c.epochs = 15;
+    c.augment = handwritingAugmentation();
+}
+
+void resnetPublished(TrainConfig& c, const std::string& model) {
+    reset(c, model);
+    c.recipe = model + "-published";
+    c.optimizer.name = "adam";
+    c.optimizer.learningRate = 0.01;
+    c.batchSize = 64;
+    c.epochs = 5;
+}
+
+void resnetDefault(TrainConfig& c, const std::string& model) {
+    reset(c, model);
+    c.recipe = model + "-default";
+    c.modelOptions = {{"width", "32"}};
+    c.optimizer.name = "adamw";
+    c.optimizer.learningRate = 2e-3;
+    c.optimizer.weightDecay = 5e-4;
+    c.schedule.name = "one-cycle";
+    c.loss.labelSmoothing = 0.1;
+    c.batchSize = 64;
+    c.epochs = 8;
+    c.augment = handwritingAugmentation();
+}
+
+void kanalabBestDefault(TrainConfig& c) {
+    reset(c, "kanalab-best");
+    c.recipe = "kanalab-best-default";
+    c.optimizer.name = "adamw";
+    c.optimizer.learningRate = 3e-3;
+    c.optimizer.weightDecay = 5e-4;
+    c.schedule.name = "one-cycle";
+    c.loss.labelSmoothing = 0.1;
+    c.batchSize = 64;
+    c.epochs = 20;
+    c.augment = handwritingAugmentation();
+    c.emaDecay = 0.999;
+}
+
+}  // namespace
+
+const std::vector<Recipe>& recipes() {
+    static const std::vector<Recipe> all = {
+        {"mlp-published", "mlp", "Adagrad 0.01, batch 32, 20 epochs: the KMNIST study's dense net (87.99%)", true,
+         mlpPublished},
+        {"mlp-deep-default", "mlp-deep", "AdamW 1e-3 with cosine decay, batch 64, 20 epochs", false, mlpDeepDefault},
+        {"lenet5-default", "lenet5", "Adam 2e-3 with cosine decay, augmentation, batch 32, 15 epochs", false,
+         lenet5Default},
+        {"lenet5-published", "lenet5", "Adam 1e-3, batch 10, 10 epochs: the MNIST study's CNN (98.76%)", true,
+         lenet5Published},
+        {"lenet5-scratch", "lenet5",
+         "ELU, average pooling, Xavier init, SGD momentum 0.95: the from-scratch LeNet-5", true, lenet5Scratch},
+        {"cnn-vgg-default", "cnn-vgg", "AdamW one-cycle, label smoothing, augmentation, batch 64, 10 epochs", false,
+         cnnVggDefault},
+        {"cnn-vgg-published", "cnn-vgg", "Adam 1e-3, batch 32, 5 epochs: the KMNIST study's CNN (96.04%)", true,
+         cnnVggPublished},
+        {"sep1d-default", "sep1d", "AdamW one-cycle, label smoothing, augmentation, batch 64, 15 epochs", false,
+         sep1dDefault},
+        {"sep1d-published", "sep1d",
+         "Adadelta 0.1, batch 250, stop when validation accuracy falls after 10 epochs", true, sep1dPublished},
+        {"resnet18-default", "resnet18", "width 32, AdamW one-cycle, augmentation, batch 64, 8 epochs", false,
+         [](TrainConfig& c) { resnetDefault(c, "resnet18"); }},
+        {"resnet18-published", "resnet18", "Adam 0.01, 5 epochs: the KMNIST study's ResNet recipe", true,
+         [](TrainConfig& c) { resnetPublished(c, "resnet18"); }},
+        {"resnet34-default", "resnet34", "width 32, AdamW one-cycle, augmentation, batch 64, 8 epochs", false,
+         [](TrainConfig& c) { resnetDefault(c, "resnet34"); }},
+        {"resnet34-published", "resnet34", "Adam 0.01, 5 epochs: the KMNIST study's ResNet-34 (92.83%)", true,
+         [](TrainConfig& c) { resnetPublished(c, "resnet34"); }},
+        {"kanalab-best-default", "kanalab-best",
+         "AdamW 3e-3 one-cycle, label smoothing, augmentation, weight averaging, batch 64, 20 epochs", false,
+         kanalabBestDefault},
+    };
+    return all;
+}
+
+const Recipe& findRecipe(const std::string& name) {
+    std::string names;
+    for (const auto& recipe : recipes()) {
+        if (recipe.name == name)
+            return recipe;
+        names += (names.empty() ? "" : ", ") + recipe.name;
+    }
+    throw Error("unknown recipe '" + name + "': known recipes are " + names);
+}
+
+std::vector<const Recipe*> recipesFor(const std::string& model) {
+    std::vector<const Recipe*> list;
+    for (const auto& recipe : recipes())
+        if (recipe.model == model)
+            list.push_back(&recipe);
+    return list;
+}
+
+const Recipe& defaultRecipeFor(const std::string& model) {
+    const auto list = recipesFor(model);
+    for (const auto* recipe : list)
+        if (!recipe->published)
+            return *recipe;
+    if (!list.empty())
+        return *list.front();
+    throw Error("model '" + model + "' has no recipe");
+}
+
+TrainConfig configWithRecipe(TrainConfig base, const std::string& recipeName) {
+    findRecipe(recipeName).apply(base);
+    return base;
+}
+
+}  // namespace kanalab
