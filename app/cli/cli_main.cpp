@@ -13,6 +13,7 @@ namespace kanalab::cli {
 const std::vector<CommandInfo>& allCommands() {
     static const std::vector<CommandInfo> commands = {
         {"datasets", "datasets [--data-dir DIR]", runDatasets},
+        {"download", "download DATASET [--split train|test|all] [--data-dir DIR] [--mirror URL]", runDownload},
         {"inspect", "inspect DATASET [--split train|test] [--data-dir DIR] [--grid FILE.png]", runInspect},
         {"models", "models [NAME] [--option name=value,...] [--channels C] [--size S] [--classes K]", runModels},
         {"train",
@@ -35,6 +36,7 @@ void printUsage(std::FILE* out) {
         std::fprintf(out, "  kanalab-cli %s\n", command.synopsis);
     std::fprintf(out, "\nData folders are searched in this order: --data-dir, $KANALAB_DATA_DIR, "
                       "~/.local/share/KanaLab, system folders.\n");
+    std::fprintf(out, "download --mirror URL fetches URL/DATASET/FILE instead of the official sites.\n");
 }
 
 }  // namespace
