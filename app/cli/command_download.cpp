@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 
 #include "common/error.h"
 #include "common/format.h"
 #include "data/data_dirs.h"
 #include "data/downloader.h"
-
-#include <signal.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -19,44 +16,11 @@
 namespace kanalab::cli {
 namespace {
 
-// Written from a signal handler: only a lock-free atomic is safe there.
-std::atomic<bool> g_interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "the Ctrl+C flag must be usable from a signal handler");
-
-extern "C" void onInterrupt(int) {
-    g_interrupted.store(true);
-}
-
-// Ctrl+C (or a polite kill) asks the download to stop, so the downloader can remove its .part
-// file; SA_RESETHAND makes a second Ctrl+C end the process at once for someone in a hurry.
-class InterruptGuard {
-public:
-    InterruptGuard() {
-        g_interrupted = false;
-        struct sigaction action {};
-        action.sa_handler = onInterrupt;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESETHAND;
-        sigaction(SIGINT, &action, &m_previousInt);
-        sigaction(SIGTERM, &action, &m_previousTerm);
-    }
-    ~InterruptGuard() {
-        sigaction(SIGINT, &m_previousInt, nullptr);
-        sigaction(SIGTERM, &m_previousTerm, nullptr);
-    }
-    InterruptGuard(const InterruptGuard&) = delete;
-    InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-private:
-    struct sigaction m_previousInt {};
-    struct sigaction m_previousTerm {};
-};
-
 // One line per file on stderr: redrawn in place on a terminal; in a log or a pipe, a plain line
 // every few seconds and one when the file is complete, so logs stay readable.
 class ProgressPrinter {
 public:
-    ProgressPrinter() : m_tty(::isatty(STDERR_FILENO) == 1), m_lastPlainLine(std::chrono::steady_clock::now()) {}
+    ProgressPrinter() : m_tty(stderrIsTerminal()), m_lastPlainLine(std::chrono::steady_clock::now()) {}
     ~ProgressPrinter() {
         // Close a half-drawn bar so an error message starts on a line of its own.
         if (m_lineOpen)
@@ -70,7 +34,7 @@ public:
         const auto now = std::chrono::steady_clock::now();
         if (m_tty) {
             std::string line = describe(p);
-            const std::size_t width = terminalWidth();
+            const auto width = static_cast<std::size_t>(terminalColumns());
             if (width > 1 && line.size() > width - 1)
                 line.resize(width - 1);
             std::fprintf(stderr, "\r%s\033[K", line.c_str());
@@ -108,11 +72,6 @@ private:
         return line;
     }
 
-    static std::size_t terminalWidth() {
-        winsize size{};
-        return ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
-    }
-
     bool m_tty;
     bool m_lineOpen = false;
     std::chrono::steady_clock::time_point m_lastPlainLine;
@@ -145,11 +104,12 @@ int runDownload(const std::vector<std::string>& args) {
 
     DownloadResult result;
     {
-        InterruptGuard interruptGuard;
+        std::atomic<bool> interrupted{false};
+        InterruptGuard interruptGuard(interrupted);
         ProgressPrinter printer;
         DownloadOptions options;
         options.mirror = mirror;
-        options.cancel = &g_interrupted;
+        options.cancel = &interrupted;
         options.progress = [&printer](const DownloadProgress& p) { printer.show(p); };
         try {
             result = downloadDataset(info, splits, root, options);

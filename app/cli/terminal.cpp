@@ -8,15 +8,17 @@
 namespace kanalab::cli {
 namespace {
 
+// Written from a signal handler: only a lock-free atomic is safe there.
 std::atomic<bool>* g_interruptFlag = nullptr;
+static_assert(std::atomic<bool>::is_always_lock_free, "the Ctrl+C flag must be usable from a signal handler");
 
-extern "C" void onInterrupt(int signalNumber) {
-    if (g_interruptFlag && !g_interruptFlag->exchange(true))
-        return;
-    // Second signal: the user insists. Default action, re-raised.
-    std::signal(signalNumber, SIG_DFL);
-    std::raise(signalNumber);
+extern "C" void onInterrupt(int) {
+    if (g_interruptFlag)
+        g_interruptFlag->store(true);
 }
+
+struct sigaction g_previousInt {};
+struct sigaction g_previousTerm {};
 
 }  // namespace
 
@@ -40,17 +42,20 @@ std::string progressBar(double fraction, int width) {
 }
 
 InterruptGuard::InterruptGuard(std::atomic<bool>& flag) {
+    flag = false;
     g_interruptFlag = &flag;
     struct sigaction action {};
     action.sa_handler = onInterrupt;
     sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
+    // SA_RESETHAND: a second Ctrl+C ends the process at once, for someone in a hurry.
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, &g_previousInt);
+    sigaction(SIGTERM, &action, &g_previousTerm);
 }
 
 InterruptGuard::~InterruptGuard() {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    sigaction(SIGINT, &g_previousInt, nullptr);
+    sigaction(SIGTERM, &g_previousTerm, nullptr);
     g_interruptFlag = nullptr;
 }
 

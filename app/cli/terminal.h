@@ -12,8 +12,8 @@ int terminalColumns();  // 80 when unknown
 // "[#######.......]" of the given width for a fraction in [0, 1].
 std::string progressBar(double fraction, int width);
 
-// Routes SIGINT and SIGTERM to `flag` for the lifetime of the object; a second Ctrl+C while
-// the first is being honoured restores the default action and kills the program at once.
+// Routes SIGINT and SIGTERM to `flag` (cleared first) for the lifetime of the object, so a long
+// job can stop cleanly; a second Ctrl+C ends the process at once. One guard at a time.
 class InterruptGuard {
 public:
     explicit InterruptGuard(std::atomic<bool>& flag);
