@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app_setup.h"
 
+#include "common/core_types.h"
+#include "common/theme.h"
+
 #include <QApplication>
 #include <QIcon>
+#include <QSettings>
 
 namespace kanalab::ui {
 
@@ -14,6 +18,8 @@ void setUpApplication(QApplication& app) {
     QApplication::setApplicationVersion(QStringLiteral(KANALAB_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("kanalab"));
     app.setWindowIcon(QIcon(QStringLiteral(":/icons/kanalab.svg")));
+    registerCoreTypes();
+    applyTheme(QSettings().value("window/dark", false).toBool());
 }
 
 }  // namespace kanalab::ui

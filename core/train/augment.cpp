@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/augment.h"
+#include "train/augment_preview.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>

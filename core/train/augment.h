@@ -7,7 +7,6 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
-#include <vector>
 
 namespace kanalab {
 
@@ -32,10 +31,5 @@ private:
     bool m_geometric;
     at::Generator m_generator;
 };
-
-// Augmented copies of one grayscale image (bytes, rows x cols) for the GUI's preview: count
-// images of the same size, as bytes. Torch-free signature.
-std::vector<std::vector<std::uint8_t>> augmentPreview(const AugmentConfig& config, const std::uint8_t* image, int rows,
-                                                      int cols, int count, std::uint64_t seed);
 
 }  // namespace kanalab

@@ -1,15 +1,131 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window/main_window.h"
 
+#include "common/class_labels.h"
+#include "common/theme.h"
+#include "common/training_setup.h"
+#include "data/data_dirs.h"
+#include "evaluate_view/evaluate_view.h"
+#include "train_view/train_view.h"
+#include "train_view/training_controller.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
 #include <QTabWidget>
 
 namespace kanalab::ui {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("KanaLab"));
+    m_setup = new TrainingSetup(this);
+    m_setup->load();
+    m_controller = new TrainingController(this);
+
     m_tabs = new QTabWidget(this);
+    m_trainView = new TrainView(m_setup, m_controller);
+    m_evaluateView = new EvaluateView;
+    m_tabs->addTab(m_trainView, tr("&Train"));
+    m_tabs->addTab(m_evaluateView, tr("&Evaluate"));
     setCentralWidget(m_tabs);
-    resize(1200, 800);
+
+    connect(m_trainView, &TrainView::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text); });
+    connect(m_evaluateView, &EvaluateView::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_trainView, &TrainView::runFinished, this, [this](const TrainOutcome& outcome) {
+        // A finished run with a test split is evaluated at once, so its matrix is one click away.
+        if (outcome.hasTest && !outcome.runDir.empty())
+            m_evaluateView->showRun(QString::fromStdString(outcome.runDir));
+    });
+
+    buildMenus();
+    if (!kanaFontAvailable())
+        statusBar()->showMessage(tr("No Japanese font found: hiragana may show as boxes. Install fonts-noto-cjk."));
+    else
+        statusBar()->showMessage(tr("Ready"));
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+        resize(1280, 860);
+    m_tabs->setCurrentIndex(settings.value("window/tab", 0).toInt());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::showTab(QWidget* view) { m_tabs->setCurrentWidget(view); }
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open run folder…"), QKeySequence::Open, this, &MainWindow::openRunFolder);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* train = menuBar()->addMenu(tr("T&raining"));
+    QAction* start = train->addAction(tr("&Start"), m_trainView, &TrainView::start);
+    start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    start->setShortcutContext(Qt::ApplicationShortcut);
+    QAction* pause = train->addAction(tr("&Pause / resume"), m_trainView, &TrainView::togglePause);
+    pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    QAction* stop = train->addAction(tr("S&top"), m_trainView, &TrainView::stop);
+    stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* dark = view->addAction(tr("&Dark theme"));
+    dark->setCheckable(true);
+    dark->setChecked(isDarkTheme());
+    connect(dark, &QAction::toggled, this, [](bool on) {
+        applyTheme(on);
+        QSettings().setValue("window/dark", on);
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About KanaLab"), this, [this] {
+        QMessageBox::about(this, tr("About KanaLab"),
+                           tr("<h3>KanaLab %1</h3><p>Train and try handwritten-character classifiers: Kuzushiji-MNIST "
+                              "hiragana, MNIST digits, Fashion-MNIST.</p><p>Qt 6 Widgets over LibTorch; plots by "
+                              "QCustomPlot. GPL-3.0-or-later.</p><p>KMNIST: CC BY-SA 4.0, \"KMNIST Dataset\" "
+                              "(created by CODH), adapted from \"Kuzushiji Dataset\" (created by NIJL and others), "
+                              "doi:10.20676/00000341. MNIST: CC BY-SA 3.0. Fashion-MNIST: MIT.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::openRunFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a run folder"),
+                                                          QString::fromStdString(defaultRunsFolder()));
+    if (dir.isEmpty())
+        return;
+    m_evaluateView->showRun(dir);
+    showTab(m_evaluateView);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_controller->isRunning()) {
+        if (m_askBeforeClosing) {
+            const auto answer = QMessageBox::question(
+                this, tr("Training is running"),
+                tr("Stop the training and quit? The last finished epoch stays saved and the run can be resumed "
+                   "from the Runs tab."),
+                QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+            if (answer != QMessageBox::Yes) {
+                event->ignore();
+                return;
+            }
+        }
+        // The loop checks the stop flag every batch: this returns within one batch.
+        if (!m_controller->stopAndWait(10000))
+            statusBar()->showMessage(tr("The training did not stop in time; quitting anyway."));
+    }
+    m_setup->save();
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/tab", m_tabs->currentIndex());
+    event->accept();
 }
 
 }  // namespace kanalab::ui

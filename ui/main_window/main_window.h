@@ -7,15 +7,43 @@ class QTabWidget;
 
 namespace kanalab::ui {
 
+class EvaluateView;
+class TrainView;
+class TrainingController;
+class TrainingSetup;
+
+// The window a user lives in: one tab per view, the shared training setup, the training
+// controller (so a run survives switching tabs), menus and shortcuts. Closing while training
+// asks first, then stops the run cleanly within about a second and keeps its last checkpoint.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     QTabWidget* tabs() const { return m_tabs; }
+    TrainingSetup* setup() const { return m_setup; }
+    TrainingController* controller() const { return m_controller; }
+    TrainView* trainView() const { return m_trainView; }
+    EvaluateView* evaluateView() const { return m_evaluateView; }
+    void showTab(QWidget* view);
+
+    // When false, closing during training stops it without asking (tests, --quit-after).
+    void setAskBeforeClosing(bool ask) { m_askBeforeClosing = ask; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
-    QTabWidget* m_tabs = nullptr;
+    void buildMenus();
+    void openRunFolder();
+
+    TrainingSetup* m_setup;
+    TrainingController* m_controller;
+    QTabWidget* m_tabs;
+    TrainView* m_trainView;
+    EvaluateView* m_evaluateView;
+    bool m_askBeforeClosing = true;
 };
 
 }  // namespace kanalab::ui

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "train/train_config.h"
+
+#include <QWidget>
+
+class QDoubleSpinBox;
+class QCheckBox;
+
+namespace kanalab::ui {
+
+// Edits an AugmentConfig: rotation, translation, scale range, shear, elastic distortion,
+// random erasing and mixup, with an on/off switch and a "handwriting default".
+class AugmentEditor : public QWidget {
+    Q_OBJECT
+public:
+    explicit AugmentEditor(QWidget* parent = nullptr);
+
+    AugmentConfig value() const;
+    void setValue(const AugmentConfig& config);  // emits nothing
+
+signals:
+    void edited(const kanalab::AugmentConfig& config);
+
+private:
+    void emitEdited();
+
+    QCheckBox* m_enabled;
+    QDoubleSpinBox* m_rotation;
+    QDoubleSpinBox* m_translate;
+    QDoubleSpinBox* m_scaleMin;
+    QDoubleSpinBox* m_scaleMax;
+    QDoubleSpinBox* m_shear;
+    QDoubleSpinBox* m_elasticAlpha;
+    QDoubleSpinBox* m_elasticSigma;
+    QDoubleSpinBox* m_erase;
+    QDoubleSpinBox* m_mixup;
+    AugmentConfig m_lastEnabled;  // restored when the switch goes back on
+};
+
+}  // namespace kanalab::ui

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "common/images.h"
+
+namespace kanalab::ui {
+
+QImage grayToImage(const std::uint8_t* pixels, int rows, int cols, bool paper) {
+    QImage image(cols, rows, QImage::Format_Grayscale8);
+    for (int r = 0; r < rows; ++r) {
+        uchar* line = image.scanLine(r);
+        for (int c = 0; c < cols; ++c) {
+            const std::uint8_t v = pixels[static_cast<std::size_t>(r) * cols + c];
+            line[c] = paper ? static_cast<uchar>(255 - v) : v;
+        }
+    }
+    return image;
+}
+
+QImage grayToImage(const GrayImage& image, bool paper) {
+    return grayToImage(image.pixels.data(), image.rows, image.cols, paper);
+}
+
+GrayImage imageToGray(const QImage& source) {
+    const QImage gray = source.convertToFormat(QImage::Format_Grayscale8);
+    GrayImage out;
+    out.rows = gray.height();
+    out.cols = gray.width();
+    out.pixels.resize(static_cast<std::size_t>(out.rows) * out.cols);
+    for (int r = 0; r < out.rows; ++r)
+        std::copy(gray.constScanLine(r), gray.constScanLine(r) + out.cols,
+                  out.pixels.begin() + static_cast<std::ptrdiff_t>(r) * out.cols);
+    return out;
+}
+
+}  // namespace kanalab::ui

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "predict/preprocess.h"
+
+#include <QImage>
+
+#include <cstdint>
+
+namespace kanalab::ui {
+
+// A dataset image (bright ink on black) as a QImage; `paper` shows it as dark ink on white,
+// the way the characters were written.
+QImage grayToImage(const std::uint8_t* pixels, int rows, int cols, bool paper = true);
+QImage grayToImage(const GrayImage& image, bool paper = true);
+// A QImage (any format) as 8-bit gray, e.g. a canvas or a pasted picture.
+GrayImage imageToGray(const QImage& image);
+
+}  // namespace kanalab::ui

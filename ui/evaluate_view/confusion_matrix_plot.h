@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "data/catalogue.h"
+#include "eval/metrics.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QCustomPlot;
+class QCPColorMap;
+class QCPColorScale;
+
+namespace kanalab::ui {
+
+// The confusion matrix as a heat map: true class down the left, predicted class along the
+// bottom (both labelled with glyph and romaji for KMNIST), the count (or the share of its row)
+// written in each cell. Clicking a cell emits cellClicked(true, predicted).
+class ConfusionMatrixPlot : public QWidget {
+    Q_OBJECT
+public:
+    explicit ConfusionMatrixPlot(QWidget* parent = nullptr);
+
+    void setMatrix(const std::vector<std::vector<std::int64_t>>& confusion, const std::vector<ClassInfo>& classes);
+    void setRowNormalised(bool normalised);
+    bool rowNormalised() const { return m_normalised; }
+    QCustomPlot* plot() const { return m_plot; }
+    // The cell under a widget position (plot coordinates), or {-1, -1}.
+    QPoint cellAt(const QPoint& position) const;
+    // Where the centre of a cell is, in the plot widget's coordinates (tests click there).
+    QPoint cellCentre(int trueClass, int predicted) const;
+
+signals:
+    void cellClicked(int trueClass, int predicted);
+
+private:
+    void rebuild();
+
+    QCustomPlot* m_plot;
+    QCPColorMap* m_map;
+    QCPColorScale* m_scale;
+    std::vector<std::vector<std::int64_t>> m_confusion;
+    std::vector<ClassInfo> m_classes;
+    bool m_normalised = false;
+};
+
+}  // namespace kanalab::ui
