@@ -151,7 +151,7 @@ void TrainView::start() {
     try {
         validateTrainConfig(config);
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot start"), QString::fromStdString(e.what()));
+        showProblem(tr("Cannot start: %1").arg(QString::fromStdString(e.what())));
         return;
     }
     config.runDir = RunDirectory::newRunPath(defaultRunsFolder(), config.dataset, config.model);
@@ -163,6 +163,7 @@ void TrainView::start() {
     m_epochPlot->clear();
     m_log->clear();
     m_progress->setValue(0);
+    m_progressText->setStyleSheet(QString());
     m_progressText->setText(tr("Loading data…"));
     appendLog(tr("started %1 on %2 → %3")
                   .arg(QString::fromStdString(config.model), QString::fromStdString(config.dataset), m_runDir.toHtmlEscaped()));
@@ -173,7 +174,7 @@ void TrainView::start() {
 
 void TrainView::resume(const QString& runDir) {
     if (m_controller->isRunning()) {
-        QMessageBox::information(this, tr("Training is running"), tr("Stop the current run before resuming another."));
+        showProblem(tr("Stop the current run before resuming another."));
         return;
     }
     try {
@@ -185,7 +186,7 @@ void TrainView::resume(const QString& runDir) {
         m_lossPlot->setPoints(readProgress(runDir.toStdString()));
         m_epochs = run.config.epochs;
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot resume"), QString::fromStdString(e.what()));
+        showProblem(tr("Cannot resume: %1").arg(QString::fromStdString(e.what())));
         return;
     }
     m_runDir = runDir;
@@ -264,13 +265,25 @@ void TrainView::onFinished(const TrainOutcome& outcome) {
             appendLog(summary.toHtmlEscaped());
             break;
         case TrainStatus::Failed:
+            // Shown in the view, not in a modal box: the user may be in another tab, and the
+            // message must stay readable next to the curves that led to it.
             summary = tr("Failed: %1").arg(QString::fromStdString(outcome.message));
-            QMessageBox::warning(this, tr("Training failed"), QString::fromStdString(outcome.message));
-            break;
+            showProblem(summary);
+            emit statusMessage(summary);
+            emit runFinished(outcome);
+            return;
     }
+    m_progressText->setStyleSheet(QString());
     m_progressText->setText(summary);
     emit statusMessage(summary);
     emit runFinished(outcome);
+}
+
+void TrainView::showProblem(const QString& text) {
+    m_progressText->setStyleSheet(QStringLiteral("color: #d0453a; font-weight: bold"));
+    m_progressText->setText(text);
+    m_progressText->setWordWrap(true);
+    appendLog(QStringLiteral("<span style=\"color:#d0453a\"><b>%1</b></span>").arg(text.toHtmlEscaped()));
 }
 
 void TrainView::exportMetrics() {

@@ -36,6 +36,7 @@ public:
     QPushButton* stopButton() const { return m_stop; }
     QProgressBar* progressBar() const { return m_progress; }
     QPlainTextEdit* logView() const { return m_log; }
+    QLabel* progressText() const { return m_progressText; }
     HyperparameterForm* form() const { return m_form; }
 
 public slots:
@@ -56,6 +57,8 @@ private:
     void onFinished(const TrainOutcome& outcome);
     void setRunning(bool running);
     void appendLog(const QString& html);
+    // An error the user can act on, shown in the view (red, and in the log).
+    void showProblem(const QString& text);
     void exportMetrics();
 
     TrainingSetup* m_setup;
