@@ -68,6 +68,57 @@ void loadModuleWeights(torch::serialize::InputArchive& archive, Classifier& mode
     }
 }
 
+std::string shapeText(const at::Tensor& t) {
+    std::string text = "[";
+    for (auto size : t.sizes())
+        text += (text.size() > 1 ? "x" : "") + std::to_string(size);
+    return text + "]";
+}
+
+void copyTensor(torch::serialize::InputArchive& archive, const std::string& key, at::Tensor& target, bool isBuffer,
+                const std::string& prefix) {
+    at::Tensor loaded;
+    if (!archive.try_read(key, loaded, isBuffer))
+        throw Error("it has no " + prefix + key);
+    if (loaded.sizes() != target.sizes())
+        throw Error(prefix + key + " is " + shapeText(loaded) + " in the checkpoint but " + shapeText(target) +
+                    " in the model");
+    target.copy_(loaded);
+}
+
+// Copies the archive's tensors into the module's existing ones. Module::load would re-point each
+// parameter at the loaded storage instead (InputArchive::read assigns with Tensor::set_), which
+// cuts a training session's parameters loose from its FlatParameters buffer: the optimizer then
+// updates a buffer the model no longer reads, and a resumed run trains nothing.
+void copyModuleTensors(torch::serialize::InputArchive& archive, torch::nn::Module& module, const std::string& prefix) {
+    for (auto& item : module.named_parameters(/*recurse=*/false))
+        copyTensor(archive, item.key(), item.value(), /*isBuffer=*/false, prefix);
+    for (auto& item : module.named_buffers(/*recurse=*/false))
+        copyTensor(archive, item.key(), item.value(), /*isBuffer=*/true, prefix);
+    for (const auto& child : module.named_children()) {
+        torch::serialize::InputArchive childArchive;
+        if (!archive.try_read(child.key(), childArchive))
+            throw Error("it has no layer " + prefix + child.key());
+        copyModuleTensors(childArchive, *child.value(), prefix + child.key() + ".");
+    }
+}
+
+void copyModuleWeights(torch::serialize::InputArchive& archive, const char* key, Classifier& model,
+                       const std::string& path) {
+    torch::serialize::InputArchive modelArchive;
+    if (!archive.try_read(key, modelArchive))
+        throw Error(path + ": the checkpoint holds no model weights");
+    torch::NoGradGuard noGrad;
+    try {
+        copyModuleTensors(modelArchive, *model, "");
+    } catch (const c10::Error& e) {
+        throw Error(path + ": its weights do not fit the " + model->architecture() + " model (" +
+                    firstLine(e.what_without_backtrace()) + ")");
+    } catch (const Error& e) {
+        throw Error(path + ": its weights do not fit the " + model->architecture() + " model (" + e.what() + ")");
+    }
+}
+
 }  // namespace
 
 void saveCheckpoint(const std::string& path, const TrainingState& state, const CheckpointMeta& meta) {
@@ -135,7 +186,7 @@ CheckpointMeta loadCheckpointInto(const std::string& path, const TrainingState& 
                     std::to_string(meta.spec.width) + ", " + std::to_string(meta.spec.numClasses) +
                     " classes); it cannot be loaded into this one");
     torch::NoGradGuard noGrad;
-    loadModuleWeights(archive, model, path);
+    copyModuleWeights(archive, kModelKey, model, path);
     at::Tensor live;
     if (state.average && state.parameters && archive.try_read(kLiveKey, live)) {
         // The module now holds the averaged weights: keep them as the average, restore the live.
