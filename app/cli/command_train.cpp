@@ -27,10 +27,18 @@ TrainConfig configFromArguments(const Arguments& a) {
     if (!a.has("--model") && !a.has("--recipe"))
         throw UsageError("train needs --model NAME (one of " + knownModelNames() + ") or --recipe NAME");
     c.dataset = a.value("--dataset", "kmnist");
-    findDataset(c.dataset);
-    const std::string model = a.value("--model", a.has("--recipe") ? findRecipe(a.value("--recipe")).model : "");
-    findModelInfo(model);
-    const Recipe& recipe = a.has("--recipe") ? findRecipe(a.value("--recipe")) : defaultRecipeFor(model);
+    std::string model;
+    const Recipe* found = nullptr;
+    try {
+        // An unknown dataset, model or recipe name is a bad flag value like any other: exit 2.
+        findDataset(c.dataset);
+        model = a.value("--model", a.has("--recipe") ? findRecipe(a.value("--recipe")).model : "");
+        findModelInfo(model);
+        found = a.has("--recipe") ? &findRecipe(a.value("--recipe")) : &defaultRecipeFor(model);
+    } catch (const Error& e) {
+        throw UsageError(e.what());
+    }
+    const Recipe& recipe = *found;
     if (recipe.model != model)
         throw UsageError("recipe " + recipe.name + " is for " + recipe.model + ", not " + model);
     recipe.apply(c);

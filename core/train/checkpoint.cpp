@@ -20,7 +20,9 @@ namespace {
 
 constexpr const char* kMetaKey = "kanalab_meta";
 constexpr const char* kModelKey = "model";
-constexpr const char* kLiveKey = "live_parameters";  // un-averaged weights, for resuming
+constexpr const char* kLiveKey = "live_parameters";  // un-averaged weights (first checkpoints)
+constexpr const char* kLiveModelKey = "live_model";  // un-averaged weights and buffers, for resuming
+constexpr const char* kAverageUpdatesKey = "average_updates";
 constexpr const char* kOptimizerKey = "optimizer";
 
 // c10::Error messages carry a C++ backtrace: keep the first line, which says what went wrong.
@@ -68,6 +70,75 @@ void loadModuleWeights(torch::serialize::InputArchive& archive, Classifier& mode
     }
 }
 
+// Module::save, but writing copies. OutputArchive::write keeps a reference to each tensor, and
+// the archive is serialised only at the end: the averaged weights saved inside an
+// AveragedWeightsScope would be swapped back to the live ones by then, so every "averaged"
+// checkpoint held the live weights.
+void saveModuleSnapshot(const torch::nn::Module& module, torch::serialize::OutputArchive& archive) {
+    for (const auto& item : module.named_parameters(/*recurse=*/false))
+        archive.write(item.key(), item.value().detach().clone());
+    for (const auto& item : module.named_buffers(/*recurse=*/false))
+        archive.write(item.key(), item.value().detach().clone(), /*is_buffer=*/true);
+    for (const auto& child : module.named_children()) {
+        if (!child.value()->is_serializable())
+            continue;
+        torch::serialize::OutputArchive childArchive(archive.compilation_unit());
+        saveModuleSnapshot(*child.value(), childArchive);
+        archive.write(child.key(), childArchive);
+    }
+}
+
+std::string shapeText(const at::Tensor& t) {
+    std::string text = "[";
+    for (auto size : t.sizes())
+        text += (text.size() > 1 ? "x" : "") + std::to_string(size);
+    return text + "]";
+}
+
+void copyTensor(torch::serialize::InputArchive& archive, const std::string& key, at::Tensor& target, bool isBuffer,
+                const std::string& prefix) {
+    at::Tensor loaded;
+    if (!archive.try_read(key, loaded, isBuffer))
+        throw Error("it has no " + prefix + key);
+    if (loaded.sizes() != target.sizes())
+        throw Error(prefix + key + " is " + shapeText(loaded) + " in the checkpoint but " + shapeText(target) +
+                    " in the model");
+    target.copy_(loaded);
+}
+
+// Copies the archive's tensors into the module's existing ones. Module::load would re-point each
+// parameter at the loaded storage instead (InputArchive::read assigns with Tensor::set_), which
+// cuts a training session's parameters loose from its FlatParameters buffer: the optimizer then
+// updates a buffer the model no longer reads, and a resumed run trains nothing.
+void copyModuleTensors(torch::serialize::InputArchive& archive, torch::nn::Module& module, const std::string& prefix) {
+    for (auto& item : module.named_parameters(/*recurse=*/false))
+        copyTensor(archive, item.key(), item.value(), /*isBuffer=*/false, prefix);
+    for (auto& item : module.named_buffers(/*recurse=*/false))
+        copyTensor(archive, item.key(), item.value(), /*isBuffer=*/true, prefix);
+    for (const auto& child : module.named_children()) {
+        torch::serialize::InputArchive childArchive;
+        if (!archive.try_read(child.key(), childArchive))
+            throw Error("it has no layer " + prefix + child.key());
+        copyModuleTensors(childArchive, *child.value(), prefix + child.key() + ".");
+    }
+}
+
+void copyModuleWeights(torch::serialize::InputArchive& archive, const char* key, Classifier& model,
+                       const std::string& path) {
+    torch::serialize::InputArchive modelArchive;
+    if (!archive.try_read(key, modelArchive))
+        throw Error(path + ": the checkpoint holds no model weights");
+    torch::NoGradGuard noGrad;
+    try {
+        copyModuleTensors(modelArchive, *model, "");
+    } catch (const c10::Error& e) {
+        throw Error(path + ": its weights do not fit the " + model->architecture() + " model (" +
+                    firstLine(e.what_without_backtrace()) + ")");
+    } catch (const Error& e) {
+        throw Error(path + ": its weights do not fit the " + model->architecture() + " model (" + e.what() + ")");
+    }
+}
+
 }  // namespace
 
 void saveCheckpoint(const std::string& path, const TrainingState& state, const CheckpointMeta& meta) {
@@ -80,12 +151,18 @@ void saveCheckpoint(const std::string& path, const TrainingState& state, const C
         {
             // The weights that are evaluated: averaged when an average is kept.
             AveragedWeightsScope averaged(state.average);
-            torch::serialize::OutputArchive modelArchive;
-            (*state.model)->save(modelArchive);
+            torch::serialize::OutputArchive modelArchive(archive.compilation_unit());
+            saveModuleSnapshot(**state.model, modelArchive);
             archive.write(kModelKey, modelArchive);
         }
-        if (state.average && state.parameters)
-            archive.write(kLiveKey, state.parameters->values().detach().clone());
+        if (state.average) {
+            // The live weights and batch-norm statistics, and how far the average has warmed up:
+            // resuming continues from these, not from the averaged ones.
+            torch::serialize::OutputArchive liveArchive(archive.compilation_unit());
+            saveModuleSnapshot(**state.model, liveArchive);
+            archive.write(kLiveModelKey, liveArchive);
+            archive.write(kAverageUpdatesKey, c10::IValue(state.average->updates()));
+        }
         if (state.optimizer) {
             torch::serialize::OutputArchive optimizerArchive;
             for (const auto& [name, tensor] : state.optimizer->state())
@@ -135,12 +212,19 @@ CheckpointMeta loadCheckpointInto(const std::string& path, const TrainingState& 
                     std::to_string(meta.spec.width) + ", " + std::to_string(meta.spec.numClasses) +
                     " classes); it cannot be loaded into this one");
     torch::NoGradGuard noGrad;
-    loadModuleWeights(archive, model, path);
-    at::Tensor live;
-    if (state.average && state.parameters && archive.try_read(kLiveKey, live)) {
+    copyModuleWeights(archive, kModelKey, model, path);
+    if (state.average) {
         // The module now holds the averaged weights: keep them as the average, restore the live.
-        state.average->averagedValues().copy_(state.parameters->values());
-        state.parameters->values().copy_(live);
+        state.average->adoptModelAsAverage();
+        torch::serialize::InputArchive liveArchive;
+        at::Tensor live;
+        if (archive.try_read(kLiveModelKey, liveArchive))
+            copyModuleWeights(archive, kLiveModelKey, model, path);
+        else if (state.parameters && archive.try_read(kLiveKey, live))
+            state.parameters->values().copy_(live);
+        c10::IValue updates;
+        state.average->setUpdates(
+            archive.try_read(kAverageUpdatesKey, updates) && updates.isInt() ? updates.toInt() : meta.optimizerSteps);
     }
     if (state.optimizer) {
         torch::serialize::InputArchive optimizerArchive;

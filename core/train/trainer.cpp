@@ -205,7 +205,6 @@ void Session::prepare() {
     m_schedule = std::make_unique<LearningRateSchedule>(m_config.schedule, m_config.optimizer.learningRate,
                                                         m_config.epochs);
     m_earlyStopping = std::make_unique<EarlyStopping>(m_config.earlyStop);
-    m_mixupRandom.seed(mixSeed(m_config.seed, 0x6d6978));
 
     if (!m_resumeDir.empty()) {
         const std::string last = m_run->lastCheckpoint();
@@ -294,11 +293,13 @@ void Session::emitProgress(int epoch, std::int64_t batch, double lr, bool force)
 
 double Session::trainEpoch(int epoch) {
     m_model->train();
-    // Dropout draws from the global generator, augmentation from its own: both are re-seeded
-    // per epoch so that a resumed run continues exactly as an uninterrupted one would.
+    // Dropout and mixup's pairing draw from the global generator, augmentation and mixup's
+    // mixing weights from their own: all are re-seeded per epoch so that a resumed run continues
+    // exactly as an uninterrupted one would.
     torch::manual_seed(mixSeed(m_config.seed, 1000 + static_cast<std::uint64_t>(epoch)));
     if (m_augmenter)
         m_augmenter->reseed(mixSeed(m_config.seed, 2000 + static_cast<std::uint64_t>(epoch)));
+    m_mixupRandom.seed(mixSeed(m_config.seed, 3000 + static_cast<std::uint64_t>(epoch)));
     m_source->startEpoch(epoch);
     m_epochCorrect = 0;
     m_epochSeen = 0;

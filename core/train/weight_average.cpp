@@ -30,6 +30,13 @@ void WeightAverage::update() {
         m_bufferAverages[i].lerp_(m_buffers[i], 1.0 - decay);
 }
 
+void WeightAverage::adoptModelAsAverage() {
+    torch::NoGradGuard noGrad;
+    m_values.copy_(m_params.values());
+    for (std::size_t i = 0; i < m_buffers.size(); ++i)
+        m_bufferAverages[i].copy_(m_buffers[i]);
+}
+
 void WeightAverage::exchange() {
     torch::NoGradGuard noGrad;
     auto live = m_params.values().clone();

@@ -26,6 +26,13 @@ public:
     at::Tensor& averagedValues() { return m_values; }
     std::vector<at::Tensor>& averagedBuffers() { return m_bufferAverages; }
 
+    // Resuming: the average's warm-up depends on how many updates it has seen, so a checkpoint
+    // carries the count; adoptModelAsAverage() takes the weights and buffers the module holds
+    // now (loaded from a checkpoint's averaged model) as the average.
+    std::int64_t updates() const { return m_updates; }
+    void setUpdates(std::int64_t updates) { m_updates = updates; }
+    void adoptModelAsAverage();
+
 private:
     void exchange();
 
