@@ -5,7 +5,9 @@
 #include "common/theme.h"
 #include "common/training_setup.h"
 #include "data/data_dirs.h"
+#include "data_view/data_view.h"
 #include "evaluate_view/evaluate_view.h"
+#include "runs_view/runs_view.h"
 #include "train_view/train_view.h"
 #include "train_view/training_controller.h"
 
@@ -28,19 +30,40 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_controller = new TrainingController(this);
 
     m_tabs = new QTabWidget(this);
+    m_dataView = new DataView(m_setup);
     m_trainView = new TrainView(m_setup, m_controller);
     m_evaluateView = new EvaluateView;
+    m_runsView = new RunsView;
+    m_tabs->addTab(m_dataView, tr("&Data"));
     m_tabs->addTab(m_trainView, tr("&Train"));
     m_tabs->addTab(m_evaluateView, tr("&Evaluate"));
+    m_tabs->addTab(m_runsView, tr("&Runs"));
     setCentralWidget(m_tabs);
 
+    const auto showStatus = [this](const QString& text) { statusBar()->showMessage(text, 8000); };
+    connect(m_dataView, &DataView::statusMessage, this, showStatus);
     connect(m_trainView, &TrainView::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text); });
-    connect(m_evaluateView, &EvaluateView::statusMessage, this,
-            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_evaluateView, &EvaluateView::statusMessage, this, showStatus);
+    connect(m_runsView, &RunsView::statusMessage, this, showStatus);
+    connect(m_trainView, &TrainView::showDataRequested, this, [this] { showTab(m_dataView); });
+    connect(m_trainView, &TrainView::runStarted, this, [this](const QString& runDir) { m_runsView->setTrainingRun(runDir); });
     connect(m_trainView, &TrainView::runFinished, this, [this](const TrainOutcome& outcome) {
+        m_runsView->setTrainingRun(QString());
         // A finished run with a test split is evaluated at once, so its matrix is one click away.
         if (outcome.hasTest && !outcome.runDir.empty())
             m_evaluateView->showRun(QString::fromStdString(outcome.runDir));
+    });
+    connect(m_runsView, &RunsView::openRequested, this, [this](const QString& runDir) {
+        m_evaluateView->showRun(runDir);
+        showTab(m_evaluateView);
+    });
+    connect(m_runsView, &RunsView::resumeRequested, this, [this](const QString& runDir) {
+        showTab(m_trainView);
+        m_trainView->resume(runDir);
+    });
+    connect(m_runsView, &RunsView::trainAgainRequested, this, [this](const TrainConfig& config) {
+        m_setup->setConfig(config);
+        showTab(m_trainView);
     });
 
     buildMenus();

@@ -7,7 +7,9 @@ class QTabWidget;
 
 namespace kanalab::ui {
 
+class DataView;
 class EvaluateView;
+class RunsView;
 class TrainView;
 class TrainingController;
 class TrainingSetup;
@@ -26,6 +28,8 @@ public:
     TrainingController* controller() const { return m_controller; }
     TrainView* trainView() const { return m_trainView; }
     EvaluateView* evaluateView() const { return m_evaluateView; }
+    DataView* dataView() const { return m_dataView; }
+    RunsView* runsView() const { return m_runsView; }
     void showTab(QWidget* view);
 
     // When false, closing during training stops it without asking (tests, --quit-after).
@@ -41,8 +45,10 @@ private:
     TrainingSetup* m_setup;
     TrainingController* m_controller;
     QTabWidget* m_tabs;
+    DataView* m_dataView;
     TrainView* m_trainView;
     EvaluateView* m_evaluateView;
+    RunsView* m_runsView;
     bool m_askBeforeClosing = true;
 };
 
