@@ -11,8 +11,9 @@
 namespace kanalab::ui {
 
 void setUpApplication(QApplication& app) {
-    // Organisation left empty so QStandardPaths::AppDataLocation is ~/.local/share/KanaLab,
-    // the folder the core's userDataFolder() uses as well.
+    // Settings land in ~/.config/KanaLab/KanaLab.conf. Data and runs live where the core puts
+    // them (core/data/data_dirs.h: ~/.local/share/KanaLab), shared with the CLI.
+    QApplication::setOrganizationName(QStringLiteral("KanaLab"));
     QApplication::setApplicationName(QStringLiteral("KanaLab"));
     QApplication::setApplicationDisplayName(QStringLiteral("KanaLab"));
     QApplication::setApplicationVersion(QStringLiteral(KANALAB_VERSION));

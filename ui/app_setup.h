@@ -5,8 +5,8 @@ class QApplication;
 
 namespace kanalab::ui {
 
-// Names the application (QSettings, QStandardPaths), installs the icon and picks a font that
-// has the kana glyphs. Call once, before the first window.
+// Names the application (for QSettings), installs the icon, registers the core's types for
+// queued signals and applies the saved theme. Call once, before the first window.
 void setUpApplication(QApplication& app);
 
 }  // namespace kanalab::ui

@@ -17,6 +17,7 @@
 #include "main_window/main_window.h"
 #include "runs_view/runs_view.h"
 #include "support/local_http_server.h"
+#include "ui/ui_test_support.h"
 #include "train/recipes.h"
 #include "train/trainer.h"
 #include "train_view/train_view.h"
@@ -45,26 +46,10 @@
 
 using namespace kanalab;
 using namespace kanalab::ui;
+using kanalab::test::saveScreenshot;
+using kanalab::test::sharedDataDir;
 
 namespace {
-
-QString sharedDataDir() {
-    const QByteArray fromEnv = qgetenv("KANALAB_TEST_DATA");
-    return fromEnv.isEmpty() ? QStringLiteral(KANALAB_TEST_DATA_DIR) : QString::fromLocal8Bit(fromEnv);
-}
-
-bool hasKmnistTest() {
-    const QDir kmnist(sharedDataDir() + QStringLiteral("/kmnist"));
-    return QFileInfo(kmnist.filePath(QStringLiteral("t10k-images-idx3-ubyte.gz"))).isFile() &&
-           QFileInfo(kmnist.filePath(QStringLiteral("t10k-labels-idx1-ubyte.gz"))).isFile();
-}
-
-#define REQUIRE_KMNIST()                                                                                        \
-    do {                                                                                                        \
-        if (!hasKmnistTest())                                                                                   \
-            QSKIP(qPrintable(QStringLiteral("needs the KMNIST test files in %1/kmnist (set KANALAB_TEST_DATA)") \
-                                 .arg(sharedDataDir())));                                                       \
-    } while (0)
 
 int rowOf(QTableWidget* table, const QString& name) {
     for (int row = 0; row < table->rowCount(); ++row)
@@ -92,18 +77,6 @@ TrainConfig tinyRunConfig(const QString& runDir, std::uint64_t seed) {
     config.augment = AugmentConfig{};
     config.runDir = runDir.toStdString();
     return config;
-}
-
-// With $KANALAB_TEST_SCREENSHOTS set, saves the widget as <dir>/<name>.png to look at.
-void saveScreenshot(QWidget& widget, const QString& name) {
-    const QString dir = qEnvironmentVariable("KANALAB_TEST_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QDir().mkpath(dir);
-    widget.resize(1280, 800);
-    widget.show();
-    QTest::qWait(200);
-    widget.grab().save(QDir(dir).filePath(name + QStringLiteral(".png")));
 }
 
 // Clicks Yes on the confirmation box as soon as it is up (it runs its own event loop).

@@ -33,7 +33,7 @@ MisclassifiedBrowser::MisclassifiedBrowser(QWidget* parent) : QWidget(parent) {
     m_grid = new QListWidget;
     m_grid->setViewMode(QListView::IconMode);
     m_grid->setIconSize(QSize(kThumbnail, kThumbnail));
-    m_grid->setGridSize(QSize(kThumbnail + 44, kThumbnail + 44));
+    m_grid->setGridSize(QSize(kThumbnail + 48, kThumbnail + 30));
     m_grid->setResizeMode(QListView::Adjust);
     m_grid->setMovement(QListView::Static);
     m_grid->setUniformItemSizes(true);
@@ -46,7 +46,7 @@ MisclassifiedBrowser::MisclassifiedBrowser(QWidget* parent) : QWidget(parent) {
     m_detail->setWordWrap(true);
     m_detail->setFont(kanaFont(11));
     m_detail->setTextFormat(Qt::RichText);
-    m_detail->setMinimumWidth(kLarge);
+    m_detail->setMinimumWidth(kLarge + 60);
 
     auto* filters = new QHBoxLayout;
     filters->addWidget(new QLabel(tr("True")));
@@ -121,8 +121,8 @@ void MisclassifiedBrowser::refill() {
         const Misclassified& m = *m_shown[i];
         auto* item = new QListWidgetItem(
             QIcon(m_images ? picture(*m_images, m.index, kThumbnail) : QPixmap()),
-            QStringLiteral("%1 → %2\n%3 %").arg(classLabel(m_classes, m.trueClass), classLabel(m_classes, m.predicted))
-                .arg(100.0 * m.confidence, 0, 'f', 0));
+            // The caption names the prediction; the true class is in the filter and the tooltip.
+            QStringLiteral("→ %1 %2 %").arg(classLabel(m_classes, m.predicted)).arg(100.0 * m.confidence, 0, 'f', 0));
         item->setToolTip(tr("image %1: true %2, predicted %3 with %4 %")
                              .arg(m.index)
                              .arg(classLabel(m_classes, m.trueClass), classLabel(m_classes, m.predicted))
@@ -147,10 +147,11 @@ void MisclassifiedBrowser::showDetail(int row) {
         if (c < 0)
             continue;
         const double p = 100.0 * m.topProbability[static_cast<std::size_t>(k)];
-        const int bar = static_cast<int>(p * 1.2);
-        text += QStringLiteral("%1 <span style=\"background:%2\">%3</span> %4 %<br>")
+        // A bar of block characters: rich-text labels draw no span backgrounds.
+        const int blocks = std::max(1, static_cast<int>(p / 8.0 + 0.5));
+        text += QStringLiteral("%1 <span style=\"color:%2\">%3</span> %4 %<br>")
                     .arg(classLabel(m_classes, c).toHtmlEscaped(), c == m.trueClass ? "#2e8b57" : "#4a78c2",
-                         QString(std::max(1, bar / 6), QChar(0x2003)))
+                         QString(blocks, QChar(0x2588)))
                     .arg(p, 0, 'f', 1);
     }
     m_detail->setText(text);
