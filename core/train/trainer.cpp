@@ -17,6 +17,7 @@
 #include "train/loss.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
+#include "train/train_step.h"
 #include "train/weight_average.h"
 
 #include <torch/torch.h>
@@ -114,6 +115,7 @@ private:
     Classifier m_model{nullptr};
     std::unique_ptr<FlatParameters> m_params;
     std::unique_ptr<Optimizer> m_optimizer;
+    std::unique_ptr<TrainStep> m_trainStep;
     std::unique_ptr<WeightAverage> m_average;
     std::unique_ptr<Augmenter> m_augmenter;
     std::unique_ptr<BatchSource> m_source;
@@ -193,6 +195,7 @@ void Session::prepare() {
     m_model->to(m_device);
     m_params = std::make_unique<FlatParameters>(*m_model);
     m_optimizer = makeOptimizer(*m_params, m_config.optimizer);
+    m_trainStep = std::make_unique<TrainStep>(m_model, *m_params, *m_optimizer, m_config.loss, m_config.gradientClipNorm);
     if (m_config.emaDecay > 0)
         m_average = std::make_unique<WeightAverage>(*m_params, *m_model, m_config.emaDecay);
     if (m_config.augment.enabled())
@@ -336,26 +339,18 @@ double Session::trainEpoch(int epoch) {
             mixTarget = target.index_select(0, permutation);
         }
 
-        m_params->zeroGrad();
-        const at::Tensor logits = m_model->forward(input);
-        at::Tensor loss = computeLoss(m_config.loss, logits, target);
-        if (mixTarget.defined())
-            loss = loss * mixLambda + computeLoss(m_config.loss, logits, mixTarget) * (1.0 - mixLambda);
-        const double lossValue = loss.item<double>();
-        if (!std::isfinite(lossValue))
+        const TrainStep::Result step = m_trainStep->run(input, target, mixTarget, mixLambda);
+        const double lossValue = step.loss;
+        if (!step.finite)
             throw TrainingFailed("the training loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") +
                                  " at epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(index + 1) +
                                  ": the learning rate (" + formatFixed(lr, 6) +
                                  ") is probably too high; try a 10x lower one or enable gradient clipping");
-        loss.backward();
-        if (m_config.gradientClipNorm > 0)
-            m_params->clipGradientNorm(m_config.gradientClipNorm);
-        m_optimizer->step();
         if (m_average)
             m_average->update();
 
         const std::int64_t n = static_cast<std::int64_t>(batch.indices.size());
-        m_epochCorrect += logits.argmax(1).eq(target).sum().item<std::int64_t>();
+        m_epochCorrect += step.correct;
         m_epochSeen += n;
         lossSum += lossValue;
         m_lossSinceReport += lossValue;

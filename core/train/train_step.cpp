@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/train_step.h"
+
+#include "train/loss.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace kanalab {
+
+TrainStep::TrainStep(Classifier model, FlatParameters& parameters, Optimizer& optimizer, LossConfig loss,
+                     double gradientClipNorm)
+    : m_model(std::move(model)),
+      m_params(parameters),
+      m_optimizer(optimizer),
+      m_loss(std::move(loss)),
+      m_clipNorm(gradientClipNorm) {}
+
+TrainStep::Result TrainStep::run(const at::Tensor& input, const at::Tensor& target, const at::Tensor& mixTarget,
+                                 double mixLambda) {
+    Result result;
+    m_params.zeroGrad();
+    const at::Tensor logits = m_model->forward(input);
+    at::Tensor loss = computeLoss(m_loss, logits, target);
+    if (mixTarget.defined())
+        loss = loss * mixLambda + computeLoss(m_loss, logits, mixTarget) * (1.0 - mixLambda);
+    result.loss = loss.item<double>();
+    if (!std::isfinite(result.loss)) {
+        result.finite = false;
+        return result;
+    }
+    loss.backward();
+    if (m_clipNorm > 0)
+        m_params.clipGradientNorm(m_clipNorm);
+    m_optimizer.step();
+    result.correct = logits.argmax(1).eq(target).sum().item<std::int64_t>();
+    return result;
+}
+
+}  // namespace kanalab
