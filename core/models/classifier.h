@@ -20,6 +20,8 @@ class ClassifierImpl : public torch::nn::Module {
 public:
     ClassifierImpl(std::string architecture, ModelSpec spec, torch::nn::Sequential layers);
 
+    // Convolutional architectures run in channels-last memory order on the CPU (see the .cpp);
+    // the result is the same as in NCHW order.
     torch::Tensor forward(torch::Tensor input);
 
     using LayerObserver = std::function<void(const std::string& name, const torch::Tensor& output)>;
@@ -35,6 +37,7 @@ private:
     std::string m_architecture;
     ModelSpec m_spec;
     torch::nn::Sequential m_layers;
+    bool m_channelsLast = false;
 };
 TORCH_MODULE(Classifier);
 
