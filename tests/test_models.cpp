@@ -8,6 +8,7 @@
 #include "data/catalogue.h"
 #include "data/dataset_store.h"
 #include "models/classifier.h"
+#include "models/fast_layers.h"
 #include "models/model_spec.h"
 #include "support/test_data.h"
 
@@ -389,4 +390,72 @@ TEST(ModelForward, ObservedForwardReportsEveryLayerAndMatchesForward) {
         model->forwardObserved(input, [&](const std::string& name, const torch::Tensor&) { seen.push_back(name); });
     EXPECT_EQ(seen, model->layerNames());
     EXPECT_TRUE(torch::allclose(observed, model->forward(input)));
+}
+
+// ClassifierImpl::forward runs some layers through KanaLab's own kernels (models/fast_layers.h).
+// They must compute exactly what LibTorch's layers compute, gradients included.
+namespace {
+
+at::Tensor poolReference(const at::Tensor& x, bool relu) {
+    return torch::max_pool2d(relu ? torch::relu(x) : x, 2);
+}
+
+}  // namespace
+
+TEST(FastLayers, MaxPoolMatchesLibTorchValuesAndGradients) {
+    torch::manual_seed(5);
+    for (bool channelsLast : {false, true})
+        for (bool relu : {false, true})
+            for (auto shape : std::vector<std::vector<std::int64_t>>{{3, 6, 28, 28}, {2, 16, 10, 10}, {2, 20, 7, 9}, {1, 1, 5, 4}}) {
+                // Few distinct values: many ties, which decide where the gradient goes.
+                at::Tensor base = torch::randint(-3, 4, shape).to(torch::kFloat);
+                if (channelsLast)
+                    base = base.contiguous(at::MemoryFormat::ChannelsLast);
+                const at::Tensor upstream = torch::randn({shape[0], shape[1], shape[2] / 2, shape[3] / 2});
+                at::Tensor a = base.clone().requires_grad_(true), b = base.clone().requires_grad_(true);
+                const at::Tensor ours = models::maxPool2x2(a, relu);
+                const at::Tensor theirs = poolReference(b, relu);
+                ASSERT_TRUE(torch::equal(ours, theirs)) << "relu " << relu << " channels_last " << channelsLast;
+                (ours * upstream).sum().backward();
+                (theirs * upstream).sum().backward();
+                EXPECT_TRUE(torch::equal(a.grad(), b.grad())) << "relu " << relu << " channels_last " << channelsLast
+                                                               << " shape " << shape[1] << "x" << shape[2];
+                EXPECT_EQ(ours.suggest_memory_format(), base.suggest_memory_format());
+            }
+}
+
+TEST(FastLayers, MaxPoolPropagatesNaNLikeLibTorch) {
+    at::Tensor x = torch::randn({1, 2, 4, 4});
+    x[0][0][0][1] = std::nanf("");
+    x[0][1][3][3] = std::nanf("");
+    for (bool relu : {false, true}) {
+        const at::Tensor ours = models::maxPool2x2(x, relu), theirs = poolReference(x, relu);
+        EXPECT_TRUE(torch::allclose(ours, theirs, 0, 0, /*equal_nan=*/true)) << "relu " << relu;
+    }
+}
+
+TEST(FastLayers, ModelsGiveTheSameLossAndGradientsWithAndWithoutThem) {
+    for (const std::string name : {"lenet5", "cnn-vgg", "resnet18", "kanalab-best", "sep1d", "mlp"}) {
+        auto run = [&](bool fast) {
+            models::setFastLayers(fast);
+            torch::manual_seed(3);
+            Classifier model = createModel(name, kmnistSpec());
+            model->train();
+            torch::manual_seed(4);  // dropout masks
+            const at::Tensor input = kmnistBatch(8);
+            const at::Tensor target = torch::arange(8) % 10;
+            const at::Tensor loss = torch::nn::functional::cross_entropy(model->forward(input), target);
+            loss.backward();
+            std::vector<at::Tensor> grads;
+            for (const auto& p : model->parameters())
+                grads.push_back(p.grad().clone());
+            return std::make_pair(loss.item<double>(), grads);
+        };
+        const auto fast = run(true), plain = run(false);
+        models::setFastLayers(true);
+        EXPECT_NEAR(fast.first, plain.first, 1e-5 * std::abs(plain.first)) << name;
+        ASSERT_EQ(fast.second.size(), plain.second.size());
+        for (std::size_t i = 0; i < fast.second.size(); ++i)
+            EXPECT_TRUE(torch::allclose(fast.second[i], plain.second[i], 1e-4, 1e-5)) << name << " parameter " << i;
+    }
 }

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "common/format.h"
+#include "models/fast_layers.h"
 #include "models/layer_helpers.h"
 
 #include <torch/nn.h>
@@ -112,7 +113,7 @@ torch::Tensor ClassifierImpl::forward(torch::Tensor input) {
         else
             input = input.contiguous(at::MemoryFormat::ChannelsLast);
     }
-    return m_layers->forward(input);
+    return models::forwardFast(m_layers, input);
 }
 
 torch::Tensor ClassifierImpl::forwardObserved(torch::Tensor input, const LayerObserver& observe) {
