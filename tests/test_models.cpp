@@ -9,6 +9,7 @@
 #include "data/dataset_store.h"
 #include "models/classifier.h"
 #include "models/fast_layers.h"
+#include "models/winograd_conv.h"
 #include "models/model_spec.h"
 #include "support/test_data.h"
 
@@ -458,4 +459,31 @@ TEST(FastLayers, ModelsGiveTheSameLossAndGradientsWithAndWithoutThem) {
         for (std::size_t i = 0; i < fast.second.size(); ++i)
             EXPECT_TRUE(torch::allclose(fast.second[i], plain.second[i], 1e-4, 1e-5)) << name << " parameter " << i;
     }
+}
+
+TEST(FastLayers, WinogradConvolutionMatchesLibTorchsWithinRounding) {
+    if (!models::winogradAvailable())
+        GTEST_SKIP() << "no oneDNN headers at build time or no AVX-512: LibTorch's convolution is used";
+    torch::manual_seed(9);
+    for (bool withBias : {true, false})
+        for (bool inputGrad : {true, false}) {
+            const at::Tensor x0 = torch::randn({5, 32, 9, 7});
+            const at::Tensor w0 = torch::randn({48, 32, 3, 3}) * 0.1, b0 = torch::randn({48});
+            const at::Tensor upstream = torch::randn({5, 48, 9, 7});
+            auto run = [&](bool ours) {
+                at::Tensor x = x0.clone().requires_grad_(inputGrad), w = w0.clone().requires_grad_(true);
+                at::Tensor b = withBias ? b0.clone().requires_grad_(true) : at::Tensor();
+                const at::Tensor y = ours ? models::winogradConv2d(x, w, b) : torch::conv2d(x, w, b, 1, 1);
+                (y * upstream).sum().backward();
+                return std::vector<at::Tensor>{y, inputGrad ? x.grad() : at::zeros({1}), w.grad(),
+                                               withBias ? b.grad() : at::zeros({1})};
+            };
+            const auto ours = run(true), theirs = run(false);
+            const char* names[] = {"output", "input gradient", "weight gradient", "bias gradient"};
+            for (int i = 0; i < 4; ++i) {
+                const double scale = theirs[i].abs().max().item<double>() + 1e-6;
+                EXPECT_LT((ours[i] - theirs[i]).abs().max().item<double>() / scale, 1e-4)
+                    << names[i] << " bias " << withBias << " input grad " << inputGrad;
+            }
+        }
 }

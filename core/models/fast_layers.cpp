@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models/fast_layers.h"
 
+#include "models/winograd_conv.h"
+
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 #include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
 
 #include <atomic>
@@ -238,6 +241,11 @@ torch::Tensor forwardFast(torch::nn::Sequential& layers, torch::Tensor x) {
                 x = maxPool2x2(x, /*relu=*/false);
                 continue;
             }
+        }
+        if (const auto* conv = dynamic_cast<const torch::nn::Conv2dImpl*>(module);
+            conv && winogradEligible(*conv, x)) {
+            x = winogradConv2d(x, conv->weight, conv->bias);
+            continue;
         }
         x = (layers->begin() + static_cast<std::ptrdiff_t>(i))->forward(x);
     }
