@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Optimizer updates as one pass over the flat buffers, instead of one LibTorch operation (and one
+// pass over memory) per term of the formula. Internal to core/train.
+
+#include <cstdint>
+
+namespace kanalab::kernels {
+
+struct AdamStep {
+    float beta1, oneMinusBeta1;
+    float beta2, oneMinusBeta2;
+    float correction2Sqrt;  // sqrt(1 - beta2^t)
+    float epsilon;
+    float stepSize;         // -lr / (1 - beta1^t)
+    float weightDecay;      // Adam: added to the gradient as weightDecay x w; 0 = none
+    float weightScale;      // AdamW: w is multiplied by this first (1 - lr x decay); 1 = none
+};
+
+// For each i, in float and in the order of the LibTorch operations it replaces:
+//   w *= weightScale;  g' = g + weightDecay x w;
+//   m = m x beta1 + (1 - beta1) x g';  v = v x beta2 + (1 - beta2) x g' x g';
+//   w += stepSize x m / (sqrt(v) / correction2Sqrt + epsilon)
+// Split across LibTorch's intra-op threads.
+void adamStep(float* w, const float* g, float* m, float* v, std::int64_t n, const AdamStep& s);
+
+}  // namespace kanalab::kernels
