@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/memory.h"
 #include "models/classifier.h"
 #include "train/flat_parameters.h"
 #include "train/optimizer.h"
@@ -14,7 +15,8 @@ namespace kanalab {
 
 // One optimisation step on a ready batch: forward, loss, backward, optional gradient clipping,
 // the optimizer's update, and the batch's correct count. The trainer runs it for every batch
-// and bench/ measures it, so the benchmark's figures are the training loop's.
+// and bench/ measures it, so the benchmark's figures are the training loop's. While it exists,
+// freed memory is reused rather than returned to the kernel (common/memory.h).
 class TrainStep {
 public:
     TrainStep(Classifier model, FlatParameters& parameters, Optimizer& optimizer, LossConfig loss,
@@ -32,6 +34,7 @@ public:
                double mixLambda = 1.0);
 
 private:
+    ReuseFreedMemoryScope m_memory;
     Classifier m_model;
     FlatParameters& m_params;
     Optimizer& m_optimizer;
