@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace kanalab::models {
 namespace {
@@ -32,54 +33,86 @@ constexpr std::uint8_t kNoGradient = 4;
 
 // One output value: LibTorch's rule is "replace when greater, or when NaN", scanning the window
 // row by row, so ties keep the first position and the last NaN wins. Written without branches
-// so that the compiler turns the channel loops into vector blends.
+// (selects) so that the channel loops become vector blends.
+//
+// With Relu, the value is max_pool(relu(x)) computed as relu(max_pool(x)): ReLU is monotonic,
+// so the maximum is the same (NaN included); where it is not positive, the output is 0 and
+// ReLU's gradient is 0 whichever position won, which kNoGradient records.
+// A float select through integer masks: compilers keep it free of branches, which matters in
+// the scalar loops (few channels), where a data-dependent branch mispredicts half the time.
+inline float pick(bool take, float yes, float no) {
+    std::uint32_t y, n;
+    std::memcpy(&y, &yes, 4);
+    std::memcpy(&n, &no, 4);
+    const std::uint32_t mask = 0u - static_cast<std::uint32_t>(take);
+    const std::uint32_t r = (y & mask) | (n & ~mask);
+    float out;
+    std::memcpy(&out, &r, 4);
+    return out;
+}
+
 template <bool Relu>
 inline void poolOne(float a, float b, float c, float d, float& out, std::uint8_t& index) {
-    if (Relu) {
-        // relu(x) = clamp_min(x, 0): NaN stays NaN.
-        a = a < 0.0f ? 0.0f : a;
-        b = b < 0.0f ? 0.0f : b;
-        c = c < 0.0f ? 0.0f : c;
-        d = d < 0.0f ? 0.0f : d;
-    }
     float m = a;
-    std::uint8_t i = 0;
+    std::uint32_t i = 0;
     bool take = (b > m) | (b != b);
-    m = take ? b : m;
-    i = take ? 1 : i;
+    m = pick(take, b, m);
+    i = take ? 1u : i;
     take = (c > m) | (c != c);
-    m = take ? c : m;
-    i = take ? 2 : i;
+    m = pick(take, c, m);
+    i = take ? 2u : i;
     take = (d > m) | (d != d);
-    m = take ? d : m;
-    i = take ? 3 : i;
-    if (Relu)
+    m = pick(take, d, m);
+    i = take ? 3u : i;
+    if (Relu) {
         i = m > 0.0f ? i : kNoGradient;
+        m = pick(m < 0.0f, 0.0f, m);  // clamp_min(m, 0): NaN stays NaN
+    }
     out = m;
-    index = i;
+    index = static_cast<std::uint8_t>(i);
 }
 
 // NHWC: channels are contiguous, so each output pixel is a vector loop over channels.
 template <bool Relu>
-__attribute__((target_clones("avx2", "default"))) void poolRowNhwc(const float* r0, const float* r1, float* out,
-                                                                    std::uint8_t* index, std::int64_t ow,
+__attribute__((target_clones("avx2", "default"))) void poolRowNhwc(const float* __restrict r0,
+                                                                    const float* __restrict r1,
+                                                                    float* __restrict out,
+                                                                    std::uint8_t* __restrict index, std::int64_t ow,
                                                                     std::int64_t channels) {
     for (std::int64_t x = 0; x < ow; ++x) {
-        const float* a = r0 + 2 * x * channels;
-        const float* b = a + channels;
-        const float* c = r1 + 2 * x * channels;
-        const float* d = c + channels;
-        float* o = out + x * channels;
-        std::uint8_t* k = index + x * channels;
+        const float* __restrict a = r0 + 2 * x * channels;
+        const float* __restrict b = a + channels;
+        const float* __restrict c = r1 + 2 * x * channels;
+        const float* __restrict d = c + channels;
+        float* __restrict o = out + x * channels;
+        std::uint8_t* __restrict k = index + x * channels;
         for (std::int64_t ch = 0; ch < channels; ++ch)
             poolOne<Relu>(a[ch], b[ch], c[ch], d[ch], o[ch], k[ch]);
     }
 }
 
+// NHWC with fewer channels than a vector holds (LeNet's 6): the channel loop would run as
+// scalar code. Instead one loop runs over the whole output row, each element reading its window
+// through `offsets` (its top-left input element relative to the row): vector gathers.
+template <bool Relu>
+__attribute__((target_clones("avx2", "default"))) void poolRowNhwcNarrow(const float* __restrict r0,
+                                                                          const float* __restrict r1,
+                                                                          float* __restrict out,
+                                                                          std::uint8_t* __restrict index,
+                                                                          const std::int32_t* __restrict offsets,
+                                                                          std::int32_t count, std::int32_t channels) {
+    for (std::int32_t j = 0; j < count; ++j) {
+        const std::int32_t o = offsets[j];
+        poolOne<Relu>(r0[o], r0[o + channels], r1[o], r1[o + channels], out[j], index[j]);
+    }
+}
+
 // NCHW: one row of one plane; neighbours are interleaved.
 template <bool Relu>
-__attribute__((target_clones("avx2", "default"))) void poolRowNchw(const float* r0, const float* r1, float* out,
-                                                                    std::uint8_t* index, std::int64_t ow) {
+__attribute__((target_clones("avx2", "default"))) void poolRowNchw(const float* __restrict r0,
+                                                                    const float* __restrict r1,
+                                                                    float* __restrict out,
+                                                                    std::uint8_t* __restrict index, std::int64_t ow) {
     for (std::int64_t x = 0; x < ow; ++x)
         poolOne<Relu>(r0[2 * x], r0[2 * x + 1], r1[2 * x], r1[2 * x + 1], out[x], index[x]);
 }
@@ -103,12 +136,25 @@ template <bool Relu>
 void poolForward(const PoolShape& s, const float* in, float* out, std::uint8_t* index) {
     if (s.channelsLast) {
         const std::int64_t rowOut = s.ow * s.c;
+        const bool narrow = s.c < 8 && s.w * s.c < (std::int64_t(1) << 30);
+        std::vector<std::int32_t> offsets;
+        if (narrow) {
+            offsets.resize(static_cast<std::size_t>(rowOut));
+            for (std::int64_t j = 0; j < rowOut; ++j)
+                offsets[static_cast<std::size_t>(j)] = static_cast<std::int32_t>(2 * (j / s.c) * s.c + j % s.c);
+        }
         at::parallel_for(0, s.n * s.oh, std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, rowOut)),
                          [&](std::int64_t begin, std::int64_t end) {
                              for (std::int64_t r = begin; r < end; ++r) {
                                  const std::int64_t n = r / s.oh, y = r % s.oh;
                                  const float* r0 = in + ((n * s.h + 2 * y) * s.w) * s.c;
-                                 poolRowNhwc<Relu>(r0, r0 + s.w * s.c, out + r * rowOut, index + r * rowOut, s.ow, s.c);
+                                 if (narrow)
+                                     poolRowNhwcNarrow<Relu>(r0, r0 + s.w * s.c, out + r * rowOut, index + r * rowOut,
+                                                             offsets.data(), static_cast<std::int32_t>(rowOut),
+                                                             static_cast<std::int32_t>(s.c));
+                                 else
+                                     poolRowNhwc<Relu>(r0, r0 + s.w * s.c, out + r * rowOut, index + r * rowOut, s.ow,
+                                                       s.c);
                              }
                          });
     } else {
