@@ -15,6 +15,7 @@
 #include "train/train_step.h"
 #include "train/trainer.h"
 
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <sys/resource.h>
@@ -130,6 +131,11 @@ int throughput(const Options& o) {
     const int warmup = o.warmup >= 0 ? o.warmup : 5;
     for (int i = 0; i < warmup; ++i)
         rig.step->run(x, y);
+    // KANALAB_BENCH_TRACE=file.json: LibTorch's profiler over the timed steps (a Chrome trace;
+    // the figures are then slower than usual).
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> trace;
+    if (const char* path = std::getenv("KANALAB_BENCH_TRACE"))
+        trace = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(path));
     std::int64_t steps = 0;
     const auto start = Clock::now();
     double elapsed = 0;
@@ -138,6 +144,7 @@ int throughput(const Options& o) {
         ++steps;
         elapsed = secondsSince(start);
     }
+    trace.reset();
     std::printf("img_s=%.1f steps=%lld seconds=%.3f\n", static_cast<double>(steps) * o.batch / elapsed,
                 static_cast<long long>(steps), elapsed);
     return 0;
