@@ -34,4 +34,55 @@ void adamStep(float* w, const float* g, float* m, float* v, std::int64_t n, cons
     });
 }
 
+bool crossEntropyForward(const float* logits, const std::int64_t* target, std::int64_t rows, std::int64_t classes,
+                         float* probabilities, double* lossSum) {
+    double sum = 0;
+    for (std::int64_t i = 0; i < rows; ++i) {
+        const float* x = logits + i * classes;
+        float* p = probabilities + i * classes;
+        const std::int64_t t = target[i];
+        if (t < 0 || t >= classes)
+            return false;
+        float max = x[0];
+        for (std::int64_t k = 1; k < classes; ++k)
+            max = (x[k] > max || x[k] != x[k]) ? x[k] : max;
+        float total = 0;
+        for (std::int64_t k = 0; k < classes; ++k) {
+            p[k] = std::exp(x[k] - max);
+            total += p[k];
+        }
+        const float logTotal = std::log(total);
+        const float inverse = 1.0f / total;
+        for (std::int64_t k = 0; k < classes; ++k)
+            p[k] *= inverse;
+        sum += -static_cast<double>((x[t] - max) - logTotal);  // -log_softmax(x)[t]
+    }
+    *lossSum = sum;
+    return true;
+}
+
+void crossEntropyBackward(const float* probabilities, const std::int64_t* target, std::int64_t rows,
+                          std::int64_t classes, float scale, float* grad) {
+    for (std::int64_t i = 0; i < rows; ++i) {
+        const float* p = probabilities + i * classes;
+        float* g = grad + i * classes;
+        for (std::int64_t k = 0; k < classes; ++k)
+            g[k] = scale * p[k];
+        g[target[i]] -= scale;
+    }
+}
+
+std::int64_t countCorrect(const float* logits, const std::int64_t* target, std::int64_t rows, std::int64_t classes) {
+    std::int64_t correct = 0;
+    for (std::int64_t i = 0; i < rows; ++i) {
+        const float* x = logits + i * classes;
+        std::int64_t best = 0;
+        for (std::int64_t k = 1; k < classes; ++k)
+            if (x[best] == x[best] && (x[k] > x[best] || x[k] != x[k]))
+                best = k;
+        correct += best == target[i];
+    }
+    return correct;
+}
+
 }  // namespace kanalab::kernels

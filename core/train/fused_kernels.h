@@ -25,4 +25,19 @@ struct AdamStep {
 // Split across LibTorch's intra-op threads.
 void adamStep(float* w, const float* g, float* m, float* v, std::int64_t n, const AdamStep& s);
 
+// Cross-entropy of each row of logits [rows x classes] against target, as log_softmax followed
+// by nll_loss compute it (row maximum subtracted, float arithmetic). Writes the softmax
+// probabilities (for the backward pass) and returns the sum of the row losses, or false when a
+// target is outside 0..classes-1 (the caller then lets LibTorch report it).
+bool crossEntropyForward(const float* logits, const std::int64_t* target, std::int64_t rows, std::int64_t classes,
+                         float* probabilities, double* lossSum);
+
+// grad[i][k] = scale x (probabilities[i][k] - (k == target[i])).
+void crossEntropyBackward(const float* probabilities, const std::int64_t* target, std::int64_t rows,
+                          std::int64_t classes, float scale, float* grad);
+
+// Rows whose largest logit (the first one on ties; NaN counts as largest, as in argmax) is at
+// the target.
+std::int64_t countCorrect(const float* logits, const std::int64_t* target, std::int64_t rows, std::int64_t classes);
+
 }  // namespace kanalab::kernels

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/train_step.h"
 
+#include "train/fused_kernels.h"
 #include "train/loss.h"
 
 #include <torch/torch.h>
@@ -34,7 +35,12 @@ TrainStep::Result TrainStep::run(const at::Tensor& input, const at::Tensor& targ
     if (m_clipNorm > 0)
         m_params.clipGradientNorm(m_clipNorm);
     m_optimizer.step();
-    result.correct = logits.argmax(1).eq(target).sum().item<std::int64_t>();
+    if (logits.device().is_cpu() && logits.scalar_type() == at::kFloat && logits.dim() == 2 && logits.is_contiguous() &&
+        target.scalar_type() == at::kLong && target.is_contiguous() && target.device().is_cpu())
+        result.correct = kernels::countCorrect(logits.data_ptr<float>(), target.data_ptr<std::int64_t>(),
+                                               logits.size(0), logits.size(1));
+    else
+        result.correct = logits.argmax(1).eq(target).sum().item<std::int64_t>();
     return result;
 }
 
