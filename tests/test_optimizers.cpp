@@ -660,3 +660,21 @@ TEST(FlatParameters, ModuleParametersAreViewsOfOneBuffer) {
     torch::nn::Sequential empty{torch::nn::ReLU()};
     EXPECT_THROW(FlatParameters(*empty.ptr()), Error);
 }
+
+// Float cross-entropy on the CPU takes KanaLab's fused kernels (train/loss.cpp): the same loss
+// and gradient as LibTorch's log_softmax + nll_loss, and LibTorch's error for a bad target.
+TEST(Losses, FusedCrossEntropyMatchesLibTorch) {
+    torch::manual_seed(12);
+    for (std::int64_t rows : {1, 7, 64}) {
+        const at::Tensor base = torch::randn({rows, 10}) * 3;
+        const at::Tensor target = torch::randint(0, 10, {rows}, torch::kLong);
+        at::Tensor a = base.clone().requires_grad_(true), b = base.clone().requires_grad_(true);
+        const at::Tensor ours = computeLoss({}, a, target);
+        const at::Tensor theirs = torch::nn::functional::cross_entropy(b, target);
+        EXPECT_NEAR(ours.item<double>(), theirs.item<double>(), 1e-6 * std::max(1.0, theirs.item<double>()));
+        (ours * 3).backward();
+        (theirs * 3).backward();
+        EXPECT_TRUE(torch::allclose(a.grad(), b.grad(), 1e-5, 1e-7)) << rows << " rows";
+    }
+    EXPECT_THROW(computeLoss({}, torch::randn({2, 3}), torch::tensor({0, 3}, torch::kLong)), c10::Error);
+}
