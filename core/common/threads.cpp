@@ -5,8 +5,11 @@
 
 #include <dlfcn.h>
 #include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <thread>
 
@@ -41,15 +44,67 @@ int availableCores() {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-int idleCores() {
-    const int cores = availableCores();
+namespace {
+
+// CPU time in seconds: all cores of the machine (not idle, including time the hypervisor stole),
+// and this process (all its threads).
+bool machineBusySeconds(double& busy) {
+    std::FILE* f = std::fopen("/proc/stat", "r");
+    if (!f)
+        return false;
+    unsigned long long v[8] = {};
+    const int read = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                                 &v[5], &v[6], &v[7]);
+    std::fclose(f);
+    if (read < 4)
+        return false;
+    // user nice system idle iowait irq softirq steal
+    const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+    busy = static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / ticks;
+    return true;
+}
+
+double processSeconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+}
+
+double loadAverage() {
     double load = 0;
     if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
         if (std::fscanf(f, "%lf", &load) != 1)
             load = 0;
         std::fclose(f);
     }
-    const int busy = static_cast<int>(load + 0.5);
+    return load;
+}
+
+}  // namespace
+
+int idleCores() {
+    const int cores = availableCores();
+    // How many cores other programs keep busy right now: the machine's CPU time over a short
+    // window minus this process's own. (The one-minute load average, used before, counts this
+    // process's own recent work too: right after one training run it reported a busy core and
+    // halved the threads of the next run.)
+    constexpr double kWindowSeconds = 0.1;
+    double busy0 = 0, busy1 = 0;
+    double others = 0;
+    if (machineBusySeconds(busy0)) {
+        const double own0 = processSeconds();
+        const auto start = std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(std::chrono::duration<double>(kWindowSeconds));
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (machineBusySeconds(busy1))
+            others = std::max(0.0, (busy1 - busy0) - (processSeconds() - own0)) / std::max(1e-3, wall);
+        else
+            others = loadAverage();
+    } else {
+        others = loadAverage();
+    }
+    const int busy = static_cast<int>(others + 0.5);
     return std::clamp(cores - busy, 1, cores);
 }
 

@@ -19,10 +19,11 @@ struct ThreadSettings {
 // Cores this process may use (sched_getaffinity, so containers and taskset are respected).
 int availableCores();
 
-// Cores not already busy with other programs: availableCores() minus the rounded one-minute load
-// average, at least 1. OpenMP's threads meet at a barrier after every operation, so a thread
-// that has to share its core with another program stalls all the others: measured here, a
-// LeNet-5 epoch took 38 s with 2 threads while another process kept one core busy, 0.9 s with 1.
+// Cores not already busy with other programs: availableCores() minus the cores other processes
+// used during a 0.1 s sample of /proc/stat (this process's own CPU time subtracted), at least 1.
+// OpenMP's threads meet at a barrier after every operation, so a thread that has to share its
+// core with another program stalls all the others: measured here, a LeNet-5 epoch took 38 s
+// with 2 threads while another process kept one core busy, 0.9 s with 1. Blocks for 0.1 s.
 int idleCores();
 
 // requestedThreads == 0 means automatic: the measured good split for the workload, over the
