@@ -120,7 +120,7 @@ struct StepRig {
 int throughput(const Options& o) {
     if (o.model.empty() || o.batch <= 0)
         usage("throughput needs --model and --batch");
-    const auto threads = kanalab::applyThreadSettings(kanalab::chooseThreadSettings(workloadOf(o.model), o.threads, o.blas));
+    const auto threads = kanalab::applyThreadSettings(kanalab::chooseThreadSettings(workloadOf(o.model), o.threads, o.blas, o.batch));
     printThreads(threads);
     torch::manual_seed(0);
     StepRig rig(o.model);
@@ -178,7 +178,7 @@ int epochRun(const Options& o, bool reportRss) {
     if (warmup > 0) {
         // Warm-up on a throwaway model of the same shapes: thread pools start, oneDNN compiles
         // its kernels for these shapes. The timed part then starts from a warm process.
-        kanalab::applyThreadSettings(kanalab::chooseThreadSettings(workloadOf(model), o.threads, o.blas));
+        kanalab::applyThreadSettings(kanalab::chooseThreadSettings(workloadOf(model), o.threads, o.blas, batch));
         StepRig rig(model);
         const auto x = torch::randn({batch, 1, 28, 28});
         const auto y = torch::randint(0, 10, {batch}, torch::kLong);
@@ -220,11 +220,12 @@ int epochRun(const Options& o, bool reportRss) {
 
 int threadsCommand() {
     using kanalab::Workload;
-    const auto dense = kanalab::chooseThreadSettings(Workload::Dense);
+    const auto denseSmall = kanalab::chooseThreadSettings(Workload::Dense, 0, 0, 32);
+    const auto denseLarge = kanalab::chooseThreadSettings(Workload::Dense, 0, 0, 256);
     const auto conv = kanalab::chooseThreadSettings(Workload::Convolutional);
-    std::printf("cores=%d idle=%d dense=\"%s\" convolutional=\"%s\"\n", kanalab::availableCores(),
-                kanalab::idleCores(), kanalab::describeThreadSettings(dense).c_str(),
-                kanalab::describeThreadSettings(conv).c_str());
+    std::printf("cores=%d idle=%d dense-b32=\"%s\" dense-b256=\"%s\" convolutional=\"%s\"\n",
+                kanalab::availableCores(), kanalab::idleCores(), kanalab::describeThreadSettings(denseSmall).c_str(),
+                kanalab::describeThreadSettings(denseLarge).c_str(), kanalab::describeThreadSettings(conv).c_str());
     return 0;
 }
 

@@ -26,12 +26,12 @@ int availableCores();
 // with 2 threads while another process kept one core busy, 0.9 s with 1. Blocks for 0.1 s.
 int idleCores();
 
-// requestedThreads == 0 means automatic: the measured good split for the workload, over the
-// idle cores.
+// requestedThreads == 0 means automatic: the measured good split for the workload (and batch
+// size, when known: 0 = unknown), over the idle cores.
 // A positive value is the user's override for LibTorch's intra-op threads; BLAS then gets 1
 // thread unless the user also names blasThreads.
-ThreadSettings chooseThreadSettings(Workload workload, int requestedThreads = 0,
-                                    int requestedBlasThreads = 0);
+ThreadSettings chooseThreadSettings(Workload workload, int requestedThreads = 0, int requestedBlasThreads = 0,
+                                    int batchSize = 0);
 
 // Applies to the whole process (both pools are global). Returns what is in effect afterwards.
 ThreadSettings applyThreadSettings(const ThreadSettings& settings);

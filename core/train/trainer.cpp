@@ -152,7 +152,8 @@ void Session::prepare() {
 
     const ModelInfo& modelInfo = findModelInfo(m_config.model);
     const ThreadSettings threads = applyThreadSettings(chooseThreadSettings(
-        modelInfo.convolutional ? Workload::Convolutional : Workload::Dense, m_config.threads, m_config.blasThreads));
+        modelInfo.convolutional ? Workload::Convolutional : Workload::Dense, m_config.threads, m_config.blasThreads,
+        m_config.batchSize));
     log(LogLevel::Info, "threads: " + describeThreadSettings(threads));
 
     if (m_config.device == "cuda") {
