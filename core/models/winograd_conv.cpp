@@ -8,9 +8,11 @@
 #if KANALAB_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <tuple>
 #endif
 
@@ -278,6 +280,9 @@ bool runtimeMatchesHeaders() {
 
 bool winogradAvailable() {
     static const bool available = [] {
+        // KANALAB_WINOGRAD=0: LibTorch's own (direct) convolutions, for comparisons.
+        if (const char* env = std::getenv("KANALAB_WINOGRAD"); env && std::string(env) == "0")
+            return false;
         if (!runtimeMatchesHeaders())
             return false;
         // oneDNN implements Winograd for AVX-512 CPUs only: ask it for a small shape.

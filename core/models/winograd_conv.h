@@ -6,7 +6,8 @@
 // runs near the CPU's peak. Forward, backward-data and backward-weights all use Winograd.
 // Results differ from the direct algorithm by float rounding only (relative 1e-5 to 1e-4).
 // Needs oneDNN's headers at build time (libdnnl-dev; KANALAB_HAVE_DNNL) and an AVX-512 CPU;
-// otherwise winogradAvailable() is false and callers keep LibTorch's convolution.
+// otherwise winogradAvailable() is false and callers keep LibTorch's convolution (as they do
+// when the environment sets KANALAB_WINOGRAD=0).
 // Internal to core/models.
 
 #include <ATen/core/Tensor.h>
