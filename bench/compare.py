@@ -48,6 +48,11 @@ def cpu_busy_seconds():
     return (user + nice + system + irq + softirq + steal) / tick
 
 
+def own_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def children_cpu_seconds():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -59,11 +64,28 @@ def load1():
 
 
 def wait_for_quiet(max_load, max_wait):
-    """Waits until the one-minute load average falls below max_load (at most max_wait s)."""
+    """Waits until the one-minute load average falls below max_load (at most max_wait s).
+    Only before the first measurement: afterwards the load average counts our own runs."""
     start = time.time()
     while load1() >= max_load and time.time() - start < max_wait:
         time.sleep(5)
     return load1()
+
+
+def foreign_cores(seconds=1.0):
+    """Cores other programs use now (this process is idle meanwhile): a /proc/stat sample."""
+    busy0, own0, wall0 = cpu_busy_seconds(), own_cpu_seconds(), time.time()
+    time.sleep(seconds)
+    return max(0.0, (cpu_busy_seconds() - busy0) - (own_cpu_seconds() - own0)) / (time.time() - wall0)
+
+
+def wait_for_idle_cores(max_foreign, max_wait):
+    """Waits (at most max_wait s) until other programs use at most max_foreign of a core."""
+    start = time.time()
+    while time.time() - start < max_wait:
+        if foreign_cores() <= max_foreign:
+            return True
+    return False
 
 
 class Runner:
@@ -95,8 +117,9 @@ class Runner:
             if foreign <= self.args.max_foreign:
                 return values
             self.discarded += 1
-            log(f"  discarded (other programs used {foreign:.2f} cores): {' '.join(command[-8:])}")
-            wait_for_quiet(self.args.max_load, 120)
+            log(f"  discarded (other programs used {foreign:.2f} cores): {' '.join(command[1:])}")
+            if not wait_for_idle_cores(self.args.max_foreign, 180):
+                log("  the machine stayed busy for 3 minutes; measuring anyway")
         log("  kept a disturbed measurement: the machine stayed busy")
         return values
 
