@@ -58,20 +58,6 @@ def children_cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def load1():
-    with open("/proc/loadavg") as f:
-        return float(f.read().split()[0])
-
-
-def wait_for_quiet(max_load, max_wait):
-    """Waits until the one-minute load average falls below max_load (at most max_wait s).
-    Only before the first measurement: afterwards the load average counts our own runs."""
-    start = time.time()
-    while load1() >= max_load and time.time() - start < max_wait:
-        time.sleep(5)
-    return load1()
-
-
 def foreign_cores(seconds=1.0):
     """Cores other programs use now (this process is idle meanwhile): a /proc/stat sample."""
     busy0, own0, wall0 = cpu_busy_seconds(), own_cpu_seconds(), time.time()
@@ -155,7 +141,6 @@ def main():
     parser.add_argument("--seconds", type=float, help="timed seconds per throughput measurement (default 2)")
     parser.add_argument("--cases", help="comma-separated subset of: " + ",".join(ALL_CASES))
     parser.add_argument("--combos", help="thread settings to try, e.g. 1x1,2x1 (LibTorch x OpenBLAS; default all four)")
-    parser.add_argument("--max-load", type=float, default=0.6, help="wait for the 1-minute load to fall below this")
     parser.add_argument("--max-foreign", type=float, default=0.2,
                         help="cores other programs may use during a measurement before it is repeated")
     parser.add_argument("--retries", type=int, default=3)
@@ -170,12 +155,11 @@ def main():
     if args.combos:
         combos = [tuple(int(v) for v in c.split("x")) for c in args.combos.split(",")]
 
-    before = load1()
-    if before >= args.max_load:
-        log(f"load average {before:.2f}: waiting up to 5 minutes for the machine to quieten")
-        after = wait_for_quiet(args.max_load, 300)
-        if after >= args.max_load:
-            log(f"warning: load average still {after:.2f}; figures may be disturbed (retries will catch the worst)")
+    others = foreign_cores(2.0)
+    if others > args.max_foreign:
+        log(f"other programs use {others:.2f} cores: waiting up to 10 minutes for the machine to quieten")
+        if not wait_for_idle_cores(args.max_foreign, 600):
+            log("warning: the machine stayed busy; disturbed measurements will be repeated or flagged")
 
     runner = Runner(args)
     base_env = dict(os.environ)
