@@ -20,10 +20,12 @@ const std::vector<CommandInfo>& allCommands() {
          "train --dataset D --model M [--recipe R] [--epochs N] [--batch-size B] [--optimizer O] [--lr X] "
          "[--loss L] [--schedule S] [--val-split F] [--split-protocol official|test-80-20] [--augment SPEC] "
          "[--early-stop SPEC] [--seed S] [--threads T] [--device cpu|cuda] [--data-dir DIR] [--out RUN_DIR] "
-         "[--resume RUN_DIR]",
+         "[--resume RUN_DIR] [--synthetic print|handwriting|all[:N]]",
          runTrain},
         {"eval", "eval RUN_DIR [--split test|validation] [--checkpoint FILE] [--tta N] [--data-dir DIR]", runEval},
         {"predict", "predict RUN_DIR|MODEL.pt IMAGE... [--top K] [--save-input DIR]", runPredict},
+        {"synth", "synth DATASET [--fonts print|handwriting|all] [--per-font N] [--grid FILE.png]", runSynth},
+        {"modern", "modern RUN_DIR|MODEL.pt [--fonts handwriting|print|all] [--copies N]", runModern},
     };
     return commands;
 }

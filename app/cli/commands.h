@@ -15,6 +15,8 @@ int runModels(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runPredict(const std::vector<std::string>& args);
+int runSynth(const std::vector<std::string>& args);
+int runModern(const std::vector<std::string>& args);
 
 struct CommandInfo {
     const char* name;
