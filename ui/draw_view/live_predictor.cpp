@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "draw_view/live_predictor.h"
 
+#include "common/threads.h"
+
 #include <QElapsedTimer>
 
 #include <atomic>
@@ -25,6 +27,7 @@ public:
 
 public slots:
     void load(const QString& path) {
+        useIntraOpThreadsOnThisThread(1);
         try {
             auto predictor = std::make_unique<Predictor>(path.toStdString());
             LoadedModel model;
