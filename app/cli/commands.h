@@ -13,6 +13,7 @@ int runDownload(const std::vector<std::string>& args);
 int runInspect(const std::vector<std::string>& args);
 int runModels(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
+int runRecipes(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runPredict(const std::vector<std::string>& args);
 int runSynth(const std::vector<std::string>& args);
