@@ -236,10 +236,7 @@ void TestDrawView::predictionsCoalesce() {
 
 int main(int argc, char** argv) {
     QTemporaryDir home;
-    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath("data").toLocal8Bit());
-    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath("config").toLocal8Bit());
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    kanalab::test::isolateUserFolders(home);
     QApplication app(argc, argv);
     setUpApplication(app);
     TestDrawView test;
