@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev libopenblas0-pthread      # LibTorch 1.13; OpenBLAS instead of the slow reference BLAS
   qt6-base-dev qt6-qpa-plugins libqcustomplot-dev
-  libopencv-dev zlib1g-dev libcurl4-openssl-dev nlohmann-json3-dev
+  libopencv-dev zlib1g-dev libcurl4-openssl-dev nlohmann-json3-dev libfreetype-dev
   libgtest-dev googletest
   fonts-noto-cjk                         # hiragana glyphs in the GUI
   dataset-fashion-mnist                  # the full Fashion-MNIST, 70k images

@@ -70,24 +70,9 @@ Bytes labelsFile(const Bytes& labels) {
     return out;
 }
 
-// gzip without compression (deflate "stored" blocks): the IDX bytes sit verbatim in the file, so
-// a test can damage one chosen byte of content and only the CRC at the end can tell.
-Bytes gzipStored(const Bytes& bytes) {
-    z_stream stream{};
-    if (deflateInit2(&stream, 0, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        throw std::runtime_error("deflateInit2 failed");
-    Bytes out(deflateBound(&stream, static_cast<uLong>(bytes.size())) + 64);
-    stream.next_in = const_cast<Bytef*>(bytes.data());
-    stream.avail_in = static_cast<uInt>(bytes.size());
-    stream.next_out = out.data();
-    stream.avail_out = static_cast<uInt>(out.size());
-    const int status = deflate(&stream, Z_FINISH);
-    deflateEnd(&stream);
-    if (status != Z_STREAM_END)
-        throw std::runtime_error("deflate failed");
-    out.resize(stream.total_out);
-    return out;
-}
+// gzip without compression: the IDX bytes sit verbatim in the file, so a test can damage one
+// chosen byte of content and only the CRC at the end can tell.
+Bytes gzipStored(const Bytes& bytes) { return gzipBytes(bytes, /*level=*/0); }
 
 Bytes concat(Bytes a, const Bytes& b) {
     a.insert(a.end(), b.begin(), b.end());

@@ -121,8 +121,8 @@ TEST(ModelZoo, ParameterCountsOnKmnist) {
         // CIFAR-style ResNet-34 (21,282,122 for 3 input channels) with a 1-channel stem
         {"resnet34", 21'280'970},
         // 3x3 bias-free convs + BN: (9*32+64) + (9*32*32+64) + (9*32*64+128) + (9*64*64+128)
-        //   + (9*64*128+256) + dense 128*10+10
-        {"kanalab-best", 140'458},
+        //   + (9*64*128+256) + (9*128*128+256) + dense 128*3*3*10+10
+        {"kanalab-best", 298'410},
     };
     ASSERT_EQ(expected.size(), modelInfos().size()) << "a new model needs its hand-computed count here";
     for (const auto& info : modelInfos()) {
@@ -147,6 +147,11 @@ TEST(ModelZoo, OptionsChangeTheCountsAsComputed) {
     spec.options = {{"hidden", "50"}};
     EXPECT_EQ(describeModel("mlp", spec).parameters, 784 * 50 + 50 + 50 * 50 + 50 + 50 * 10 + 10);
     spec.options = {{"width", "16"}};
+    EXPECT_EQ(describeModel("kanalab-best", spec).parameters, (9 * 16 + 32) + (9 * 16 * 16 + 32) + (9 * 16 * 32 + 64) +
+                                                                  (9 * 32 * 32 + 64) + (9 * 32 * 64 + 128) +
+                                                                  (9 * 64 * 64 + 128) + (64 * 3 * 3 * 10 + 10));
+    // The global-pooling head: no sixth convolution, a dense layer on 64 averages.
+    spec.options = {{"width", "16"}, {"head", "gap"}};
     EXPECT_EQ(describeModel("kanalab-best", spec).parameters, (9 * 16 + 32) + (9 * 16 * 16 + 32) + (9 * 16 * 32 + 64) +
                                                                   (9 * 32 * 32 + 64) + (9 * 32 * 64 + 128) +
                                                                   (64 * 10 + 10));
@@ -356,7 +361,8 @@ TEST(CheckpointKeys, OtherArchitecturesKeepTheirNames) {
         EXPECT_TRUE(has(sep, key)) << key;
     const auto best = keys("kanalab-best");
     for (const char* key :
-         {"layers.conv1.weight", "layers.conv5_bn.weight", "layers.conv5_bn.running_mean", "layers.out.weight"})
+         {"layers.conv1.weight", "layers.conv5_bn.weight", "layers.conv5_bn.running_mean", "layers.conv6.weight",
+          "layers.out.weight"})
         EXPECT_TRUE(has(best, key)) << key;
     const auto resnet = keys("resnet18");
     for (const char* key :

@@ -20,10 +20,15 @@ const std::vector<CommandInfo>& allCommands() {
          "train --dataset D --model M [--recipe R] [--epochs N] [--batch-size B] [--optimizer O] [--lr X] "
          "[--loss L] [--schedule S] [--val-split F] [--split-protocol official|test-80-20] [--augment SPEC] "
          "[--early-stop SPEC] [--seed S] [--threads T] [--device cpu|cuda] [--data-dir DIR] [--out RUN_DIR] "
-         "[--resume RUN_DIR]",
+         "[--resume RUN_DIR] [--synthetic print|handwriting|all[:N]] [--option name=value,...] [--weight-decay X] "
+         "[--momentum X] [--nesterov] [--label-smoothing X] [--ema DECAY] [--clip NORM] [--tta N] [--blas-threads T] "
+         "[--save-every-epoch] [--log-every BATCHES]",
          runTrain},
+        {"recipes", "recipes [MODEL]", runRecipes},
         {"eval", "eval RUN_DIR [--split test|validation] [--checkpoint FILE] [--tta N] [--data-dir DIR]", runEval},
         {"predict", "predict RUN_DIR|MODEL.pt IMAGE... [--top K] [--save-input DIR]", runPredict},
+        {"synth", "synth DATASET [--fonts print|handwriting|all] [--per-font N] [--grid FILE.png]", runSynth},
+        {"modern", "modern RUN_DIR|MODEL.pt [--fonts handwriting|print|all] [--copies N]", runModern},
     };
     return commands;
 }
@@ -37,6 +42,10 @@ void printUsage(std::FILE* out) {
     std::fprintf(out, "\nData folders are searched in this order: --data-dir, $KANALAB_DATA_DIR, "
                       "~/.local/share/KanaLab, system folders.\n");
     std::fprintf(out, "download --mirror URL fetches URL/DATASET/FILE instead of the official sites.\n");
+    std::fprintf(out, "train specs: --augment none|default|rotate=10,translate=0.1,scale=0.9-1.1,shear=8,elastic=8:4,"
+                      "erase=0.3,mixup=0.2; --early-stop none|patience=5[,min-delta=X][,monitor=val-loss]"
+                      "[,min-epochs=N][,restore=no]|drop[,min-epochs=10]; --schedule constant|step[,every=N,gamma=X]|"
+                      "cosine[,min=X]|one-cycle[,peak=X], each with [,warmup=EPOCHS].\n");
 }
 
 }  // namespace

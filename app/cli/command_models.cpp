@@ -5,6 +5,7 @@
 
 #include "common/format.h"
 #include "models/model_spec.h"
+#include "train/recipes.h"
 
 #include <cstdio>
 #include <iostream>
@@ -65,6 +66,24 @@ int runModels(const std::vector<std::string>& args) {
             std::cout << "  " << option.name << " (default " << option.defaultValue << ")" << choices << ": "
                       << option.help << "\n";
         }
+    }
+    return 0;
+}
+
+int runRecipes(const std::vector<std::string>& args) {
+    const Arguments arguments(args, {});
+    arguments.expectPositionals(0, 1, "");
+    const std::string model = arguments.positionals().empty() ? "" : arguments.positionals()[0];
+    if (!model.empty())
+        findModelInfo(model);
+    for (const auto& recipe : recipes()) {
+        if (!model.empty() && recipe.model != model)
+            continue;
+        const bool isDefault = &defaultRecipeFor(recipe.model) == &recipe;
+        char line[320];
+        std::snprintf(line, sizeof line, "%-22s %-13s %-10s %s\n", recipe.name.c_str(), recipe.model.c_str(),
+                      isDefault ? "default" : recipe.published ? "published" : "", recipe.description.c_str());
+        std::cout << line;
     }
     return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/format.h"
+#include "common/threads.h"
 #include "predict/predictor.h"
 
 #include <iostream>
@@ -14,6 +15,7 @@ int runPredict(const std::vector<std::string>& args) {
     const Arguments a(args, {"--top", "--save-input"});
     a.expectPositionals(2, 100000, "model (a run directory or a .pt file) and at least one image");
     const int top = a.intValue("--top", 1, 1, 100);
+    useIntraOpThreadsOnThisThread(1);  // one image at a time: extra threads only add hand-offs
     Predictor predictor(a.positionals()[0]);
     int failures = 0;
     for (std::size_t i = 1; i < a.positionals().size(); ++i) {

@@ -48,6 +48,16 @@ TrainConfig configFromArguments(const Arguments& a) {
                      ? SplitProtocol::Official
                      : SplitProtocol::Test8020;
     c.validationFraction = a.doubleValue("--val-split", c.validationFraction, 0.0, 0.5);
+    if (a.has("--synthetic")) {
+        // print | handwriting | all, optionally :N copies per character and font
+        const std::string spec = a.value("--synthetic");
+        const auto colon = spec.find(':');
+        c.syntheticForms = spec.substr(0, colon);
+        if (c.syntheticForms == "none")
+            c.syntheticForms.clear();
+        if (colon != std::string::npos)
+            c.syntheticPerFont = Arguments({"--n", spec.substr(colon + 1)}, {"--n"}).intValue("--n", 20, 1, 1000);
+    }
     if (a.has("--option"))
         for (const auto& [key, value] : parseModelOptions(a.value("--option")))
             c.modelOptions[key] = value;
@@ -141,7 +151,8 @@ int runTrain(const std::vector<std::string>& args) {
                       {"--dataset", "--model", "--recipe", "--option", "--epochs", "--batch-size", "--optimizer", "--lr",
                        "--weight-decay", "--momentum", "--loss", "--label-smoothing", "--schedule", "--val-split",
                        "--split-protocol", "--augment", "--early-stop", "--ema", "--clip", "--tta", "--seed",
-                       "--threads", "--blas-threads", "--device", "--data-dir", "--out", "--resume", "--log-every"},
+                       "--threads", "--blas-threads", "--device", "--data-dir", "--out", "--resume", "--log-every",
+                       "--synthetic"},
                       {"--nesterov", "--save-every-epoch"});
     a.expectPositionals(0, 0, "");
     TrainConfig config;

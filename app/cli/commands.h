@@ -13,8 +13,11 @@ int runDownload(const std::vector<std::string>& args);
 int runInspect(const std::vector<std::string>& args);
 int runModels(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
+int runRecipes(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runPredict(const std::vector<std::string>& args);
+int runSynth(const std::vector<std::string>& args);
+int runModern(const std::vector<std::string>& args);
 
 struct CommandInfo {
     const char* name;

@@ -142,6 +142,8 @@ ThreadSettings applyThreadSettings(const ThreadSettings& settings) {
     return currentThreadSettings();
 }
 
+void useIntraOpThreadsOnThisThread(int threads) { at::set_num_threads(std::max(1, threads)); }
+
 ThreadSettings currentThreadSettings() {
     ThreadSettings settings;
     settings.intraOpThreads = at::get_num_threads();

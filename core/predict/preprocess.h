@@ -46,6 +46,7 @@ bool hasLightBackground(const GrayImage& image);
 
 // Brings a drawing or photo into the model's input frame: bright ink on black, cropped to the
 // ink, scaled and placed as the dataset's images were. An image without ink comes back black.
+// An image already in the frame (outputSize square, dark background) is returned unchanged.
 GrayImage prepareForModel(const GrayImage& image, const PreprocessOptions& options);
 
 }  // namespace kanalab

@@ -49,6 +49,9 @@ void validateTrainConfig(const TrainConfig& c) {
             "batch size must be from 1 to 65536, got " + std::to_string(c.batchSize));
     require(c.validationFraction >= 0 && c.validationFraction < 0.9,
             "validation split must be at least 0 and below 0.9, got " + std::to_string(c.validationFraction));
+    require(c.syntheticForms.empty() || oneOf(c.syntheticForms, {"print", "handwriting", "all"}),
+            "synthetic forms must be print, handwriting or all, got '" + c.syntheticForms + "'");
+    require(c.syntheticPerFont >= 1 && c.syntheticPerFont <= 1000, "synthetic copies per font: 1 to 1000");
     require(oneOf(c.optimizer.name, {"sgd", "adam", "adamw", "adagrad", "adadelta", "rmsprop"}),
             "unknown optimizer '" + c.optimizer.name + "': use sgd, adam, adamw, adagrad, adadelta or rmsprop");
     require(c.optimizer.learningRate > 0 && c.optimizer.learningRate <= 100 && std::isfinite(c.optimizer.learningRate),

@@ -74,6 +74,11 @@ struct TrainConfig {
     std::string dataDir;  // empty: the usual search order
     SplitProtocol protocol = SplitProtocol::Official;
     double validationFraction = 0.1;
+    // Extra training images of modern hiragana rendered from installed fonts (see
+    // data/synthetic_kana.h): "" (none), "print", "handwriting" or "all". Validation and test
+    // images stay the dataset's own.
+    std::string syntheticForms;
+    int syntheticPerFont = 20;  // distorted copies per character and font
 
     // model
     std::string model = "lenet5";

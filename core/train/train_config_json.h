@@ -23,7 +23,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EarlyStopConfig, mode, monitor, 
                                                 restoreBest)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AugmentConfig, rotationDegrees, translate, scaleMin, scaleMax,
                                                 shearDegrees, elasticAlpha, elasticSigma, eraseProbability, mixupAlpha)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, dataset, dataDir, protocol, validationFraction, model,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, dataset, dataDir, protocol, validationFraction,
+                                                syntheticForms, syntheticPerFont, model,
                                                 modelOptions, recipe, epochs, batchSize, optimizer, schedule, loss,
                                                 earlyStop, augment, gradientClipNorm, emaDecay, seed, threads,
                                                 blasThreads, device, runDir, saveEveryEpoch, logEveryBatches,

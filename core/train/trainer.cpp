@@ -7,6 +7,7 @@
 #include "common/threads.h"
 #include "data/batch_source.h"
 #include "data/byte_stream.h"
+#include "data/synthetic_kana.h"
 #include "eval/evaluator.h"
 #include "models/classifier.h"
 #include "run/run_directory.h"
@@ -94,6 +95,7 @@ private:
             m_callbacks.onLog(level, text);
     }
     void prepare();
+    void addSyntheticForms();
     // Returns the epoch's mean training loss.
     double trainEpoch(int epoch);
     EpochResult finishEpoch(int epoch, double trainLoss, double trainAccuracy);
@@ -168,6 +170,8 @@ void Session::prepare() {
     planOptions.validationFraction = m_config.validationFraction;
     planOptions.seed = m_config.seed;
     m_plan = planData(status, planOptions);
+    if (!m_config.syntheticForms.empty())
+        addSyntheticForms();
     if (m_plan.trainIndices.empty())
         throw Error("the training split of " + m_info->name + " is empty");
     m_normalization = measureNormalization(*m_plan.trainFile, m_plan.trainIndices);
@@ -221,6 +225,29 @@ void Session::prepare() {
         log(LogLevel::Info, "resumed " + m_config.runDir + " after epoch " + std::to_string(m_startEpoch));
     }
     m_step = m_startEpoch * m_source->batchesPerEpoch();
+}
+
+void Session::addSyntheticForms() {
+    SyntheticOptions options;
+    if (m_config.syntheticForms != "handwriting")
+        options.fonts = installedPrintFonts();
+    if (m_config.syntheticForms != "print")
+        for (const auto& font : installedHandwritingFonts())
+            options.fonts.push_back(font);
+    options.perFontPerClass = m_config.syntheticPerFont;
+    options.seed = mixSeed(m_config.seed, 0x73796e);
+    const ImageSet extra = renderSyntheticSet(*m_info, options);
+    // Appended after the dataset's images, so every existing index (validation, test) is unchanged.
+    const bool shared = m_plan.testFile == m_plan.trainFile;
+    const std::int64_t first = m_plan.trainFile->count();
+    auto combined = std::make_shared<ImageSet>(appendImages(*m_plan.trainFile, extra));
+    m_plan.trainFile = combined;
+    if (shared)
+        m_plan.testFile = combined;
+    for (std::int64_t i = 0; i < extra.count(); ++i)
+        m_plan.trainIndices.push_back(first + i);
+    log(LogLevel::Info, "added " + std::to_string(extra.count()) + " synthetic " + m_config.syntheticForms +
+                            " training images from " + std::to_string(options.fonts.size()) + " installed fonts");
 }
 
 CheckpointMeta Session::meta(int epochsDone) const {

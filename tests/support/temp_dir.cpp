@@ -35,9 +35,9 @@ std::vector<std::uint8_t> readBytes(const std::string& path) {
     return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-std::vector<std::uint8_t> gzipBytes(const std::vector<std::uint8_t>& bytes) {
+std::vector<std::uint8_t> gzipBytes(const std::vector<std::uint8_t>& bytes, int level) {
     z_stream stream{};
-    if (deflateInit2(&stream, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&stream, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw std::runtime_error("deflateInit2 failed");
     std::vector<std::uint8_t> out(deflateBound(&stream, static_cast<uLong>(bytes.size())) + 64);
     stream.next_in = const_cast<Bytef*>(bytes.data());

@@ -24,7 +24,8 @@ private:
 
 void writeBytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
 std::vector<std::uint8_t> readBytes(const std::string& path);
-// gzip-compresses bytes (a real .gz file, as the datasets ship).
-std::vector<std::uint8_t> gzipBytes(const std::vector<std::uint8_t>& bytes);
+// gzip-compresses bytes (a real .gz file, as the datasets ship). Level 0 stores the bytes
+// verbatim ("stored" deflate blocks), so a test can damage one chosen byte of content.
+std::vector<std::uint8_t> gzipBytes(const std::vector<std::uint8_t>& bytes, int level = 9);
 
 }  // namespace kanalab::test

@@ -648,11 +648,7 @@ void TestDataRunsViews::mainWindowTabsAndWiring() {
 int main(int argc, char** argv) {
     // Before QApplication: settings, runs and downloads go to a folder of this test's own.
     QTemporaryDir home;
-    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath("data").toLocal8Bit());
-    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath("config").toLocal8Bit());
-    qputenv("XDG_CACHE_HOME", QDir(home.path()).filePath("cache").toLocal8Bit());
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    kanalab::test::isolateUserFolders(home);
     qputenv("KANALAB_DATA_DIR", sharedDataDir().toLocal8Bit());
     QApplication app(argc, argv);
     setUpApplication(app);

@@ -255,10 +255,7 @@ void TestTrainEvaluate::closingDuringTrainingStopsCleanly() {
 
 int main(int argc, char** argv) {
     QTemporaryDir home;
-    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath("data").toLocal8Bit());
-    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath("config").toLocal8Bit());
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    kanalab::test::isolateUserFolders(home);
     QApplication app(argc, argv);
     setUpApplication(app);
     TestTrainEvaluate test;

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QString>
+#include <QTemporaryDir>
 #include <QWidget>
 #include <QtTest>
 
@@ -30,6 +31,16 @@ inline bool hasKmnistTest() {
             QSKIP(qPrintable(QStringLiteral("needs the KMNIST test files in %1/kmnist (set KANALAB_TEST_DATA)") \
                                  .arg(::kanalab::test::sharedDataDir())));                                       \
     } while (0)
+
+// Points the user's folders (settings, runs, downloads) into `home`, and Qt at the offscreen
+// platform unless the caller chose one: call before QApplication.
+inline void isolateUserFolders(const QTemporaryDir& home) {
+    qputenv("XDG_DATA_HOME", QDir(home.path()).filePath("data").toLocal8Bit());
+    qputenv("XDG_CONFIG_HOME", QDir(home.path()).filePath("config").toLocal8Bit());
+    qputenv("XDG_CACHE_HOME", QDir(home.path()).filePath("cache").toLocal8Bit());
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+}
 
 // With $KANALAB_TEST_SCREENSHOTS set, saves the widget as <dir>/<name>.png to look at.
 inline void saveScreenshot(QWidget& widget, const QString& name) {

@@ -6,7 +6,10 @@
 #include "common/training_setup.h"
 #include "data/data_dirs.h"
 #include "data_view/data_view.h"
+#include "data/dataset_store.h"
+#include "draw_view/draw_view.h"
 #include "evaluate_view/evaluate_view.h"
+#include "train/recipes.h"
 #include "runs_view/runs_view.h"
 #include "train_view/train_view.h"
 #include "train_view/training_controller.h"
@@ -38,6 +41,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_tabs->addTab(m_trainView, tr("&Train"));
     m_tabs->addTab(m_evaluateView, tr("&Evaluate"));
     m_tabs->addTab(m_runsView, tr("&Runs"));
+    m_drawView = new DrawView;
+    m_tabs->addTab(m_drawView, tr("Dra&w"));
     setCentralWidget(m_tabs);
 
     const auto showStatus = [this](const QString& text) { statusBar()->showMessage(text, 8000); };
@@ -49,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_trainView, &TrainView::runStarted, this, [this](const QString& runDir) { m_runsView->setTrainingRun(runDir); });
     connect(m_trainView, &TrainView::runFinished, this, [this](const TrainOutcome& outcome) {
         m_runsView->setTrainingRun(QString());
+        m_drawView->refreshModels();  // the new run's best checkpoint can be tried at once
         // A finished run with a test split is evaluated at once, so its matrix is one click away.
         if (outcome.hasTest && !outcome.runDir.empty())
             m_evaluateView->showRun(QString::fromStdString(outcome.runDir));
@@ -64,6 +70,28 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_runsView, &RunsView::trainAgainRequested, this, [this](const TrainConfig& config) {
         m_setup->setConfig(config);
         showTab(m_trainView);
+    });
+
+    connect(m_drawView, &DrawView::statusMessage, this, showStatus);
+    connect(m_drawView, &DrawView::trainOwnRequested, this, [this](const QString& dataset) {
+        // One click from a shipped model to training one's own: the full dataset when it is
+        // here (official split), else the offline split, with the best recipe.
+        const std::string name = dataset.toStdString();
+        bool haveTrain = false;
+        try {
+            haveTrain = locateDataset(findDataset(name), dataRoots(""), false).train.present;
+        } catch (const std::exception&) {
+        }
+        m_setup->update([&](TrainConfig& c) {
+            c.dataset = name;
+            c.protocol = haveTrain ? SplitProtocol::Official : SplitProtocol::Test8020;
+            defaultRecipeFor("kanalab-best").apply(c);
+        });
+        showTab(haveTrain ? static_cast<QWidget*>(m_trainView) : static_cast<QWidget*>(m_dataView));
+        statusBar()->showMessage(haveTrain ? tr("Ready to train kanalab-best on the full %1: press Start").arg(dataset)
+                                           : tr("The full %1 is not here yet: download it (Download button), then "
+                                                "press Start in the Train tab")
+                                                 .arg(dataset));
     });
 
     buildMenus();

@@ -8,6 +8,7 @@ class QTabWidget;
 namespace kanalab::ui {
 
 class DataView;
+class DrawView;
 class EvaluateView;
 class RunsView;
 class TrainView;
@@ -30,6 +31,7 @@ public:
     EvaluateView* evaluateView() const { return m_evaluateView; }
     DataView* dataView() const { return m_dataView; }
     RunsView* runsView() const { return m_runsView; }
+    DrawView* drawView() const { return m_drawView; }
     void showTab(QWidget* view);
 
     // When false, closing during training stops it without asking (tests, --quit-after).
@@ -49,6 +51,7 @@ private:
     TrainView* m_trainView;
     EvaluateView* m_evaluateView;
     RunsView* m_runsView;
+    DrawView* m_drawView;
     bool m_askBeforeClosing = true;
 };
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Trains the models shipped in models/ and writes their model cards, from the data this project
+# has: the official 10k test files of KMNIST and MNIST (../shared/data), split test-80-20.
+#
+#   scripts/train-shipped-models.sh [--only kmnist|mnist]
+#
+# The KMNIST model also learns modern hiragana rendered from installed fonts (--synthetic print):
+# this installs the printed-font packages it uses, and the handwriting-font packages the card's
+# modern-handwriting check reads (never used for training).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cli="$here/build/app/kanalab-cli"
+shared="${KANALAB_TEST_DATA:-$here/../shared/data}"
+only="${2:-}"
+[[ "${1:-}" == "--only" ]] || only=""
+
+fonts=(fonts-noto-cjk fonts-ipafont-gothic fonts-ipafont-mincho fonts-ipaexfont-gothic fonts-ipaexfont-mincho
+       fonts-vlgothic fonts-takao-gothic fonts-horai-umefont fonts-motoya-l-cedar fonts-motoya-l-maruberi
+       fonts-komatuna fonts-mplus fonts-droid-fallback
+       fonts-seto fonts-klee fonts-yozvox-yozfont fonts-kiloji fonts-aoyagi-soseki fonts-kouzan-mouhitsu)
+missing=()
+for p in "${fonts[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
+[[ -x "$cli" ]] || "$here/scripts/setup.sh"
+
+runs="$here/build/shipped-runs"
+mkdir -p "$runs" "$here/models"
+
+# train DATASET EXTRA-FLAGS...
+train() {
+  local dataset="$1"; shift
+  local run="$runs/$dataset-kanalab-best"
+  rm -rf "$run"
+  local command=(kanalab-cli train --dataset "$dataset" --split-protocol test-80-20 --model kanalab-best
+                 --val-split 0 --seed 42 "$@")
+  echo "== ${command[*]}" >&2
+  "$cli" "${command[@]:1}" --data-dir "$shared" --out "$run" 2>&1 | tee "$run.log"
+  cp "$run/checkpoints/best.pt" "$here/models/$dataset-kanalab-best.pt"
+  echo "${command[*]}" > "$run.command"
+}
+
+card() {
+  local dataset="$1" title="$2" licence="$3"
+  local run="$runs/$dataset-kanalab-best"
+  local model="$here/models/$dataset-kanalab-best.pt"
+  local accuracy seconds mistakes
+  accuracy=$(python3 -c "import json;print(f\"{100*json.load(open('$run/status.json'))['testAccuracy']:.2f}\")")
+  seconds=$(python3 -c "import json;print(f\"{json.load(open('$run/status.json'))['trainSeconds']:.0f}\")")
+  mistakes=$(($(wc -l < "$run/misclassified.csv") - 1))
+  {
+    echo "# $dataset-kanalab-best"
+    echo
+    echo "A \`kanalab-best\` classifier for $title, shipped so the Draw tab works on first launch."
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| architecture | kanalab-best (compact BN-VGG 32-32-64-64-128, global average pooling), $(stat -c %s "$model") bytes |"
+    echo "| data | the official **test** file of $title only (10,000 images), protocol \`test-80-20\`: per class the first 80 % in file order trained (8,000 images), the last 20 % are held out (2,000 images) |"
+    echo "| recipe | $(sed -n 's/.*"recipe": "\(.*\)".*/\1/p' "$run/config.json"): $(grep -m1 -E '^training ' "$run.log" | sed 's/^training //') |"
+    echo "| command | \`$(cat "$run.command") --data-dir ../shared/data\` (seed 42) |"
+    echo "| accuracy | **$accuracy %** on the 2,000 held-out images ($mistakes mistakes) |"
+    echo "| training time | $seconds s on this project's 2-core machine |"
+    [[ "$dataset" == kmnist ]] && echo "| modern hiragana | $(cat "$run.modern" | head -n 1 | sed 's/^.* forms: //') of modern forms in handwriting fonts it never saw (\`kanalab-cli modern\`) |"
+    echo
+    echo "**Trained on the official test files.** Its accuracy is measured on held-out test images, but"
+    echo "it is not comparable with published results on the official benchmark (60k train, 10k test)."
+    echo "With the full dataset downloaded (Data tab, or \`kanalab-cli download $dataset\`), train your"
+    echo "own in one click: Draw tab, *Train my own…*."
+    echo
+    echo "Data licence: $licence"
+  } > "$here/models/$dataset-kanalab-best.md"
+}
+
+if [[ -z "$only" || "$only" == kmnist ]]; then
+  train kmnist --synthetic print
+  "$cli" modern "$here/models/kmnist-kanalab-best.pt" --fonts handwriting > "$runs/kmnist-kanalab-best.modern"
+  card kmnist "Kuzushiji-MNIST (KMNIST)" \
+    'CC BY-SA 4.0. "KMNIST Dataset" (created by CODH), adapted from "Kuzushiji Dataset" (created by NIJL and others), doi:10.20676/00000341. Clanuwat et al., *Deep Learning for Classical Japanese Literature*, arXiv:1812.01718. The synthetic modern forms come from fonts installed from Debian packages (fonts-noto-cjk, fonts-ipafont, fonts-vlgothic, fonts-mplus, ...), rendered at training time; no font file is shipped.'
+fi
+if [[ -z "$only" || "$only" == mnist ]]; then
+  train mnist
+  card mnist "MNIST" 'CC BY-SA 3.0, Yann LeCun and Corinna Cortes, *The MNIST database of handwritten digits*.'
+fi
+ls -l "$here/models"

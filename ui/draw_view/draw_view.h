@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "draw_view/live_predictor.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+
+namespace kanalab::ui {
+
+class DrawingCanvas;
+class FeatureMapView;
+class PredictionPanel;
+
+// Write a character and watch the model read it as you write: the canvas, what the model sees
+// (the 28x28 input after the same preprocessing the CLI's predict uses), the answer with its
+// top-5, and the feature maps of any convolutional layer. Works with the shipped models on first
+// launch and with any run's best checkpoint; images can be opened, dropped or pasted.
+class DrawView : public QWidget {
+    Q_OBJECT
+public:
+    explicit DrawView(QWidget* parent = nullptr);
+
+    // Re-lists shipped models and runs (after training, or when asked).
+    void refreshModels();
+    bool selectModel(const QString& path);
+    // Reads an image file through the core's loader, exactly as `kanalab-cli predict` does.
+    bool openImage(const QString& path);
+
+    DrawingCanvas* canvas() const { return m_canvas; }
+    PredictionPanel* panel() const { return m_panel; }
+    FeatureMapView* featureMaps() const { return m_featureMaps; }
+    LivePredictor* predictor() const { return m_predictor; }
+    QComboBox* modelBox() const { return m_model; }
+    const LoadedModel& model() const { return m_loaded; }
+    QImage modelInputImage() const;
+    bool hasModel() const { return !m_loaded.path.isEmpty(); }
+
+signals:
+    void predictionShown(const kanalab::ui::LivePrediction& prediction);
+    void modelReady();
+    void trainOwnRequested(const QString& dataset);
+    void statusMessage(const QString& text);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void predictNow();
+    void onPredicted(const LivePrediction& prediction);
+    void onModelLoaded(const LoadedModel& model);
+    void pasteImage();
+    void openImageDialog();
+    void showRandomSample();
+
+    LivePredictor* m_predictor;
+    LoadedModel m_loaded;
+    QComboBox* m_model;
+    QLabel* m_modelInfo;
+    QPushButton* m_trainOwn;
+    DrawingCanvas* m_canvas;
+    QSlider* m_penWidth;
+    QPushButton* m_undo;
+    QPushButton* m_redo;
+    QLabel* m_seen;
+    QLabel* m_latency;
+    PredictionPanel* m_panel;
+    FeatureMapView* m_featureMaps;
+    GrayImage m_picture;          // an opened image, read by the core's loader
+    bool m_pictureIsCurrent = false;  // no stroke drawn over it since
+    GrayImage m_lastInput;        // what the model saw last
+    quint64 m_lastShown = 0;
+    bool m_listed = false;
+};
+
+}  // namespace kanalab::ui
