@@ -11,6 +11,7 @@ build_dir="${BUILD_DIR:-$here/build}"
 packages=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev libopenblas0-pthread      # LibTorch 1.13; OpenBLAS instead of the slow reference BLAS
+  libdnnl-dev                            # oneDNN headers: Winograd 3x3 convolutions (core/models/winograd_conv.h)
   qt6-base-dev qt6-qpa-plugins libqcustomplot-dev
   libopencv-dev zlib1g-dev libcurl4-openssl-dev nlohmann-json3-dev libfreetype-dev
   libgtest-dev googletest
