@@ -2,7 +2,7 @@
 # Trains the models shipped in models/ and writes their model cards, from the data this project
 # has: the official 10k test files of KMNIST and MNIST (../shared/data), split test-80-20.
 #
-#   scripts/train-shipped-models.sh [--only kmnist|mnist]
+#   scripts/train-shipped-models.sh [--only kmnist|mnist | --cards-only]
 #
 # The KMNIST model also learns modern hiragana rendered from installed fonts (--synthetic print):
 # this installs the printed-font packages it uses, and the handwriting-font packages the card's
@@ -59,12 +59,17 @@ card() {
     echo
     echo "| | |"
     echo "|---|---|"
-    echo "| architecture | kanalab-best (compact BN-VGG 32-32-64-64-128, global average pooling), $(stat -c %s "$model") bytes |"
+    echo "| architecture | kanalab-best (compact BN-VGG 32-32-64-64-128-128, dense layer on the 3x3 map, 298,410 parameters), $(stat -c %s "$model") bytes |"
     echo "| data | the official **test** file of $title only (10,000 images), protocol \`test-80-20\`: per class the first 80 % in file order trained (8,000 images), the last 20 % are held out (2,000 images) |"
-    echo "| recipe | $(sed -n 's/.*"recipe": "\(.*\)".*/\1/p' "$run/config.json"): $(grep -m1 -E '^training ' "$run.log" | sed 's/^training //') |"
+    local recipe
+    recipe=$(sed -n 's/.*"recipe": "\(.*\)".*/\1/p' "$run/config.json")
+    echo "| recipe | \`$recipe\`: $("$cli" recipes | awk -v r="$recipe" '$1 == r { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }') |"
+    local synthetic
+    synthetic=$(sed -n 's/^added \([0-9]*\) synthetic \(.*\) training images from \([0-9]*\) installed fonts/\1 modern \2-font images from \3 installed fonts/p' "$run.log")
+    [[ -n "$synthetic" ]] && echo "| extra training data | $synthetic, rendered at training time (\`--synthetic print\`) |"
     echo "| command | \`$(cat "$run.command") --data-dir ../shared/data\` (seed 42) |"
     echo "| accuracy | **$accuracy %** on the 2,000 held-out images ($mistakes mistakes) |"
-    echo "| training time | $seconds s on this project's 2-core machine |"
+    echo "| training time | $seconds s with $(sed -n 's/^threads: //p' "$run.log" | head -n 1) on this project's 2-core machine |"
     [[ "$dataset" == kmnist ]] && echo "| modern hiragana | $(cat "$run.modern" | head -n 1 | sed 's/^.* forms: //') of modern forms in handwriting fonts it never saw (\`kanalab-cli modern\`) |"
     echo
     echo "**Trained on the official test files.** Its accuracy is measured on held-out test images, but"
@@ -76,14 +81,18 @@ card() {
   } > "$here/models/$dataset-kanalab-best.md"
 }
 
+# --cards-only: rewrite the cards from the last runs in build/shipped-runs without training.
+cards_only=0
+[[ "${1:-}" == "--cards-only" ]] && cards_only=1
+
 if [[ -z "$only" || "$only" == kmnist ]]; then
-  train kmnist --synthetic print
-  "$cli" modern "$here/models/kmnist-kanalab-best.pt" --fonts handwriting > "$runs/kmnist-kanalab-best.modern"
+  ((cards_only)) || train kmnist --synthetic print
+  ((cards_only)) || "$cli" modern "$here/models/kmnist-kanalab-best.pt" --fonts handwriting > "$runs/kmnist-kanalab-best.modern"
   card kmnist "Kuzushiji-MNIST (KMNIST)" \
     'CC BY-SA 4.0. "KMNIST Dataset" (created by CODH), adapted from "Kuzushiji Dataset" (created by NIJL and others), doi:10.20676/00000341. Clanuwat et al., *Deep Learning for Classical Japanese Literature*, arXiv:1812.01718. The synthetic modern forms come from fonts installed from Debian packages (fonts-noto-cjk, fonts-ipafont, fonts-vlgothic, fonts-mplus, ...), rendered at training time; no font file is shipped.'
 fi
 if [[ -z "$only" || "$only" == mnist ]]; then
-  train mnist
+  ((cards_only)) || train mnist
   card mnist "MNIST" 'CC BY-SA 3.0, Yann LeCun and Corinna Cortes, *The MNIST database of handwritten digits*.'
 fi
 ls -l "$here/models"

@@ -628,11 +628,12 @@ void TestDataRunsViews::mainWindowTabsAndWiring() {
     MainWindow window;
     window.setAskBeforeClosing(false);
     QTabWidget* tabs = window.tabs();
-    QCOMPARE(tabs->count(), 4);
+    QCOMPARE(tabs->count(), 5);
     QCOMPARE(tabs->tabText(0), QStringLiteral("&Data"));
     QCOMPARE(tabs->tabText(1), QStringLiteral("&Train"));
     QCOMPARE(tabs->tabText(2), QStringLiteral("&Evaluate"));
     QCOMPARE(tabs->tabText(3), QStringLiteral("&Runs"));
+    QCOMPARE(tabs->tabText(4), QStringLiteral("Dra&w"));
     // Train again: the settings land in the shared setup and the Train tab shows.
     TrainConfig config = window.setup()->config();
     config.model = "sep1d";

@@ -128,8 +128,11 @@ quint64 LivePredictor::request(const GrayImage& drawing) {
 }
 
 void LivePredictor::requestFeatureMap(const GrayImage& prepared, const QString& layer) {
-    QMetaObject::invokeMethod(m_worker, "featureMap", Qt::QueuedConnection, Q_ARG(kanalab::GrayImage, prepared),
-                              Q_ARG(QString, layer));
+    // A functor, not a method name: moc records the slot as featureMap(GrayImage,QString), so a
+    // by-name call with Q_ARG(kanalab::GrayImage, ...) matched nothing and silently did nothing.
+    PredictionWorker* worker = m_worker;
+    QMetaObject::invokeMethod(
+        m_worker, [worker, prepared, layer] { worker->featureMap(prepared, layer); }, Qt::QueuedConnection);
 }
 
 quint64 LivePredictor::computedCount() const { return m_worker->computed(); }
