@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app_setup.h"
+#include "evaluate_view/evaluate_view.h"
 #include "main_window/main_window.h"
+#include "train_view/train_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -22,16 +24,33 @@ int main(int argc, char** argv) {
                                    QStringLiteral("DIR"));
     QCommandLineOption delay(QStringLiteral("delay"), QStringLiteral("Milliseconds before --screenshots (default 1500)."),
                              QStringLiteral("DELAY"), QStringLiteral("1500"));
+    QCommandLineOption openRun(QStringLiteral("open-run"), QStringLiteral("Show this run in the Evaluate tab at start."),
+                               QStringLiteral("RUN_DIR"));
+    QCommandLineOption trainSeconds(QStringLiteral("train-seconds"),
+                                    QStringLiteral("With --screenshots: press Start, take the pictures after this many "
+                                                   "seconds of training, then stop it."),
+                                    QStringLiteral("SECONDS"));
     parser.addOption(screenshots);
     parser.addOption(delay);
+    parser.addOption(openRun);
+    parser.addOption(trainSeconds);
     parser.process(app);
 
     kanalab::ui::MainWindow window;
     window.show();
+    if (parser.isSet(openRun))
+        window.evaluateView()->showRun(parser.value(openRun));
     if (parser.isSet(screenshots)) {
         const QString dir = parser.value(screenshots);
         QDir().mkpath(dir);
-        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, dir] {
+        window.resize(1400, 900);
+        int wait = parser.value(delay).toInt();
+        if (parser.isSet(trainSeconds)) {
+            // Pictures of a live run for the documentation: Start, then the tour while it trains.
+            QTimer::singleShot(0, window.trainView(), &kanalab::ui::TrainView::start);
+            wait += 1000 * parser.value(trainSeconds).toInt();
+        }
+        QTimer::singleShot(wait, &window, [&window, dir] {
             QTabWidget* tabs = window.tabs();
             for (int i = 0; i < tabs->count(); ++i) {
                 tabs->setCurrentIndex(i);

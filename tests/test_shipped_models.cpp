@@ -64,9 +64,10 @@ TEST_P(ShippedModel, LoadsAndScoresWhatItsCardSays) {
         correct += predictor.predictPrepared(image).ranked.front().index == set.labels[static_cast<std::size_t>(i)];
     }
     const double accuracy = 100.0 * correct / static_cast<double>(split.second.size());
-    // The card was measured by the training run (with its test-time shifts when the recipe
-    // uses them); one plain forward pass per image may differ by a few images, not more.
-    EXPECT_GE(accuracy, claimed - 0.3) << dataset << ": " << correct << " of 2000 held-out images right, card says "
+    // At least the card's figure. One image (0.05 %) of slack: a CPU without AVX-512 takes
+    // LibTorch's direct convolutions instead of the Winograd ones the card was measured with,
+    // and float rounding may tip one borderline image either way.
+    EXPECT_GE(accuracy, claimed - 0.05 - 1e-9) << dataset << ": " << correct << " of 2000 held-out images right, card says "
                                        << claimed << " %";
     std::cout << dataset << "-kanalab-best: " << accuracy << " % on the held-out 2000 (card: " << claimed << " %)\n";
 }

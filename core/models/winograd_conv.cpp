@@ -294,8 +294,12 @@ bool winogradAvailable() {
 bool winogradEligible(const torch::nn::Conv2dImpl& conv, const at::Tensor& input) {
     if (!winogradAvailable() || !layerShapeFits(conv))
         return false;
-    if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || input.dim() != 4 || input.size(0) < 1 ||
-        input.size(2) < 2 || input.size(3) < 2)
+    // Small batches keep the direct convolution: for one drawing (the Draw tab) the Winograd
+    // transforms cost more than they save (canvas_latency, cnn-vgg: p50 3.25 ms with Winograd,
+    // 2.69 ms without); from batch 32 on it wins (bench/run.sh).
+    constexpr std::int64_t kSmallestWinogradBatch = 8;
+    if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || input.dim() != 4 ||
+        input.size(0) < kSmallestWinogradBatch || input.size(2) < 2 || input.size(3) < 2)
         return false;
     const at::Tensor& weight = conv.weight;
     if (!weight.device().is_cpu() || weight.scalar_type() != at::kFloat)
