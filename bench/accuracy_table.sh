@@ -50,6 +50,7 @@ for dataset in $datasets; do
       rm -rf "$run"
       # The whole training split is used (no validation set): these are final models.
       command="kanalab-cli train $(data_flags "$dataset") --model $model --val-split 0 --seed $seed --threads $threads"
+      command="${command//$shared/../shared/data}"  # as a reader types it from the top of the checkout
       echo "== $command" >&2
       log="$run.log"
       # shellcheck disable=SC2086

@@ -228,6 +228,16 @@ TEST_F(CliData, UnknownOptionIsExitTwo) {
     expectOneLineError(run, 2);
 }
 
+TEST_F(CliData, HelpAfterACommandShowsThatCommand) {
+    RunResult run = runCli({"train", "--help"}, m_dir);
+    EXPECT_EQ(run.exitCode, 0) << run.err;
+    EXPECT_TRUE(contains(run.out, "usage: kanalab-cli train --dataset D --model M")) << run.out;
+    EXPECT_TRUE(contains(run.out, "--augment none|default")) << run.out;
+    run = runCli({"download", "-h"}, m_dir);
+    EXPECT_EQ(run.exitCode, 0) << run.err;
+    EXPECT_TRUE(contains(run.out, "usage: kanalab-cli download DATASET")) << run.out;
+}
+
 TEST_F(CliData, CorruptDatasetFileFailsCleanly) {
     // A test split whose images file was cut short mid-download, beside good labels.
     const std::string folder = m_dir.file("data/kmnist");

@@ -35,6 +35,8 @@ const std::vector<CommandInfo>& allCommands() {
 
 namespace {
 
+void printSpecSyntax(std::FILE* out);
+
 void printUsage(std::FILE* out) {
     std::fprintf(out, "usage: kanalab-cli COMMAND [OPTIONS]\n\ncommands:\n");
     for (const auto& command : allCommands())
@@ -42,6 +44,11 @@ void printUsage(std::FILE* out) {
     std::fprintf(out, "\nData folders are searched in this order: --data-dir, $KANALAB_DATA_DIR, "
                       "~/.local/share/KanaLab, system folders.\n");
     std::fprintf(out, "download --mirror URL fetches URL/DATASET/FILE instead of the official sites.\n");
+    std::fprintf(out, "kanalab-cli COMMAND --help shows one command.\n");
+    printSpecSyntax(out);
+}
+
+void printSpecSyntax(std::FILE* out) {
     std::fprintf(out, "train specs: --augment none|default|rotate=10,translate=0.1,scale=0.9-1.1,shear=8,elastic=8:4,"
                       "erase=0.3,mixup=0.2; --early-stop none|patience=5[,min-delta=X][,monitor=val-loss]"
                       "[,min-epochs=N][,restore=no]|drop[,min-epochs=10]; --schedule constant|step[,every=N,gamma=X]|"
@@ -61,9 +68,19 @@ int main(int argc, char** argv) {
     const std::string name = args[0];
     args.erase(args.begin());
     try {
-        for (const auto& command : allCommands())
-            if (name == command.name)
-                return command.run(args);
+        for (const auto& command : allCommands()) {
+            if (name != command.name)
+                continue;
+            // `kanalab-cli train --help`: the command's synopsis (and the spec syntax), exit 0.
+            for (const auto& arg : args)
+                if (arg == "--help" || arg == "-h") {
+                    std::printf("usage: kanalab-cli %s\n", command.synopsis);
+                    if (name == "train")
+                        printSpecSyntax(stdout);
+                    return 0;
+                }
+            return command.run(args);
+        }
         throw UsageError("unknown command '" + name + "'; run kanalab-cli --help for the list");
     } catch (const UsageError& e) {
         std::cerr << "kanalab-cli: " << e.what() << "\n";

@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
     });
 
     std::vector<double> gaps;
+    std::vector<std::pair<double, double>> gapAt;  // (gap, ms since measuring began): where the worst ones fall
+    QElapsedTimer sinceStart;
+    std::vector<double> epochsAt;
     int progressEvents = 0;
     QObject::connect(window.controller(), &TrainingController::progress, [&] { ++progressEvents; });
     QElapsedTimer sinceTick;
@@ -68,8 +71,10 @@ int main(int argc, char** argv) {
     ticker.setInterval(5);
     bool measuring = false;
     QObject::connect(&ticker, &QTimer::timeout, [&] {
-        if (measuring)
+        if (measuring) {
             gaps.push_back(static_cast<double>(sinceTick.nsecsElapsed()) / 1e6);
+            gapAt.emplace_back(gaps.back(), static_cast<double>(sinceStart.elapsed()));
+        }
         sinceTick.restart();
     });
     // Measure from the first progress report (data loaded, batches flowing).
@@ -77,12 +82,17 @@ int main(int argc, char** argv) {
         if (!measuring) {
             measuring = true;
             sinceTick.restart();
+            sinceStart.start();
             QTimer::singleShot(parser.value(seconds).toInt() * 1000, [&] {
                 measuring = false;
                 window.controller()->stopAndWait(10000);
                 app.quit();
             });
         }
+    });
+    QObject::connect(window.controller(), &TrainingController::epochFinished, [&] {
+        if (measuring)
+            epochsAt.push_back(static_cast<double>(sinceStart.elapsed()));
     });
     ticker.start();
     window.trainView()->startButton()->click();
@@ -96,6 +106,14 @@ int main(int argc, char** argv) {
     }
     std::sort(gaps.begin(), gaps.end());
     auto at = [&](double q) { return gaps[std::min(gaps.size() - 1, static_cast<std::size_t>(q * gaps.size()))]; };
+    std::sort(gapAt.begin(), gapAt.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::fprintf(stderr, "worst gaps (ms at ms):");
+    for (std::size_t i = 0; i < std::min<std::size_t>(8, gapAt.size()); ++i)
+        std::fprintf(stderr, " %.1f@%.0f", gapAt[i].first, gapAt[i].second);
+    std::fprintf(stderr, "\nepochs ended at (ms):");
+    for (const double t : epochsAt)
+        std::fprintf(stderr, " %.0f", t);
+    std::fprintf(stderr, "\n");
     std::printf("case=ui-stall-%s max_gap_ms=%.1f p99_gap_ms=%.1f p50_gap_ms=%.1f ticks=%zu progress_events=%d\n",
                 modelName.c_str(), gaps.back(), at(0.99), at(0.5), gaps.size(), progressEvents);
     return 0;

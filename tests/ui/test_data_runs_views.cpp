@@ -545,6 +545,27 @@ void TestDataRunsViews::runsViewListsAndCompares() {
     QCOMPARE(view.curveCount(), 2);
     saveScreenshot(view, QStringLiteral("runs_view_loss"));
     view.setMetric(RunsView::ValidationAccuracy);
+    QCOMPARE(view.curveCount(), 2);
+
+    // A final model trained without a validation split: its comparison shows training accuracy
+    // rather than an empty plot.
+    {
+        const QString dir = m_runs.filePath("run-final");
+        TrainConfig config = tinyRunConfig(dir, 3);
+        config.validationFraction = 0;
+        TrainControl control;
+        const TrainOutcome outcome = runTraining(config, TrainCallbacks{}, control);
+        QVERIFY2(outcome.status == TrainStatus::Completed, outcome.message.c_str());
+        view.refresh();
+        view.selectRuns({dir});
+        QCOMPARE(view.curveCount(), 1);
+        QCOMPARE(view.plot()->graph(0)->dataCount(), 1);
+        QCOMPARE(static_cast<int>(view.metric()), static_cast<int>(RunsView::TrainingAccuracy));
+        view.setMetric(RunsView::ValidationAccuracy);
+        QVERIFY(QDir(dir).removeRecursively());
+        view.refresh();
+        view.selectRuns(m_runDirs);
+    }
 
     // The numbers in the row: dataset, model, epochs, a test accuracy.
     const QAbstractItemModel* model = view.table()->model();

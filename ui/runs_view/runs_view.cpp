@@ -396,6 +396,8 @@ void RunsView::setMetric(Metric metric) {
     m_metric->setCurrentIndex(m_metric->findData(metric));
 }
 
+RunsView::Metric RunsView::metric() const { return static_cast<Metric>(m_metric->currentData().toInt()); }
+
 int RunsView::curveCount() const {
     int count = 0;
     for (int g = 0; g < m_plot->graphCount(); ++g)
@@ -434,6 +436,12 @@ void RunsView::updatePlot() {
         }
         if (graph->dataCount() == 0)
             graph->setName(tr("%1 (no %2)").arg(graph->name(), m_metric->currentText()));
+    }
+    // Runs trained without a validation split (final models) have no validation curves: show
+    // the training counterpart instead of an empty plot.
+    if (!std::isfinite(low) && m_plot->graphCount() > 0 && (metric == ValidationAccuracy || metric == ValidationLoss)) {
+        setMetric(metric == ValidationAccuracy ? TrainingAccuracy : TrainingLoss);  // replots
+        return;
     }
     m_plot->legend->setVisible(m_plot->graphCount() > 0);
     m_plot->xAxis->setRange(0.5, maxEpoch + 0.5);

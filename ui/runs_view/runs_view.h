@@ -50,6 +50,7 @@ public:
     QStringList selectedRuns() const;  // run folders, in table order
     void selectRuns(const QStringList& runDirs);
     void setMetric(Metric metric);
+    Metric metric() const;
     int curveCount() const;  // curves drawn for the selection
 
     // The operations behind the buttons, usable without dialogs. Each returns false with a

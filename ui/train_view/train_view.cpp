@@ -69,6 +69,9 @@ TrainView::TrainView(TrainingSetup* setup, TrainingController* controller, QWidg
     m_progress->setTextVisible(false);
     m_progressText = new QLabel(tr("Ready"));
     m_progressText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A progress line of changing length must not ask for a new layout: that would resize the
+    // plots below it and make them re-render from scratch on the UI thread while training.
+    m_progressText->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
 
     m_lossPlot = new LossPlot;
     m_epochPlot = new EpochPlot;
