@@ -11,14 +11,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 build="${KANALAB_BUILD_DIR:-$root/build}"
 # The Python side: Debian's PyTorch and torchvision (same LibTorch 1.13 as KanaLab's).
-missing=()
-for p in python3-torch python3-torchvision; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-    $sudo apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >&2
-fi
+"$root/scripts/install-missing.sh" python3-torch python3-torchvision
 # A fresh machine: the packages and a first build (scripts/setup.sh, the README's setup).
 [ -f "$build/build.ninja" ] || BUILD_DIR="$build" "$root/scripts/setup.sh" >&2
 ninja -C "$build" -j2 kanalab-bench >&2

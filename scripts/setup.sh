@@ -19,17 +19,7 @@ packages=(
   dataset-fashion-mnist                  # the full Fashion-MNIST, 70k images
 )
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})) && [[ "${KANALAB_SKIP_APT:-0}" != 1 ]]; then
-  echo "setup: installing ${missing[*]}"
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
-fi
+"$here/scripts/install-missing.sh" "${packages[@]}"
 
 jobs="$(nproc)"
 cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" ${KANALAB_CMAKE_ARGS:-}

@@ -18,14 +18,7 @@ fonts=(fonts-noto-cjk fonts-ipafont-gothic fonts-ipafont-mincho fonts-ipaexfont-
        fonts-vlgothic fonts-takao-gothic fonts-horai-umefont fonts-motoya-l-cedar fonts-motoya-l-maruberi
        fonts-komatuna fonts-mplus fonts-droid-fallback
        fonts-seto fonts-klee fonts-yozvox-yozfont fonts-kiloji fonts-aoyagi-soseki fonts-kouzan-mouhitsu)
-missing=()
-for p in "${fonts[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
-fi
+"$here/scripts/install-missing.sh" "${fonts[@]}"
 [[ -x "$cli" ]] || "$here/scripts/setup.sh"
 
 runs="$here/build/shipped-runs"
@@ -59,7 +52,7 @@ card() {
     echo
     echo "| | |"
     echo "|---|---|"
-    echo "| architecture | kanalab-best (compact BN-VGG 32-32-64-64-128-128, dense layer on the 3x3 map, 298,410 parameters), $(stat -c %s "$model") bytes |"
+    echo "| architecture | kanalab-best (compact BN-VGG 32-32-64-64-128-128, dense layer on the 3x3 map, $("$cli" models | awk '$1 == "kanalab-best" { print $2 }') parameters), $(stat -c %s "$model") bytes |"
     echo "| data | the official **test** file of $title only (10,000 images), protocol \`test-80-20\`: per class the first 80 % in file order trained (8,000 images), the last 20 % are held out (2,000 images) |"
     local recipe
     recipe=$(sed -n 's/.*"recipe": "\(.*\)".*/\1/p' "$run/config.json")
