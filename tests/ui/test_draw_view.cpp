@@ -71,12 +71,14 @@ std::vector<QPointF> line(QPointF a, QPointF b, int steps = 24) {
     return points;
 }
 
-// Waits until the panel shows the answer to the newest drawing.
+// Waits until the panel shows the answer to the newest drawing, not to a partial stroke that
+// was read while the mouse was still moving (under load that earlier answer can be the one up).
 bool waitForAnswer(DrawView& view) {
     return QTest::qWaitFor(
         [&] {
-            return view.predictor()->computedCount() > 0 && view.panel()->headline() != QStringLiteral("–") &&
-                   !view.modelInputImage().isNull();
+            return view.predictor()->computedCount() > 0 &&
+                   view.lastShownRequest() == view.predictor()->requestCount() &&
+                   view.panel()->headline() != QStringLiteral("–") && !view.modelInputImage().isNull();
         },
         20000);
 }

@@ -41,6 +41,9 @@ public:
     QImage modelInputImage() const;
     bool hasModel() const { return !m_loaded.path.isEmpty(); }
 
+    // The request whose answer the panel shows (LivePredictor::requestCount() once it is current).
+    quint64 lastShownRequest() const { return m_lastShown; }
+
 signals:
     void predictionShown(const kanalab::ui::LivePrediction& prediction);
     void modelReady();

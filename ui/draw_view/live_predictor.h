@@ -57,6 +57,7 @@ public:
     // The activations of one layer for an already prepared 28x28 input.
     void requestFeatureMap(const GrayImage& prepared, const QString& layer);
     // Requests answered so far and requests dropped because a newer one replaced them.
+    quint64 requestCount() const { return m_nextRequest - 1; }  // requests made so far
     quint64 computedCount() const;
     quint64 droppedCount() const;
 
