@@ -174,7 +174,8 @@ TEST(CliTrain, BadFlagsExitTwoWithOneLine) {
     test::TempDir dir;
     const std::vector<std::vector<std::string>> extras = {
         {"--epochs", "-3"},          {"--optimizer", "foo"},     {"--lr", "abc"},         {"--batch-size", "0"},
-        {"--split-protocol", "all"}, {"--schedule", "sawtooth"}, {"--no-such-flag", "1"},
+        {"--split-protocol", "all"}, {"--schedule", "sawtooth"}, {"--no-such-flag", "1"}, {"--augment", "flip=1.5"},
+        {"--augment", "mirror=0.5"},
     };
     for (const auto& extra : extras) {
         const CliRun run = runCli(trainArgs(dir.file("never"), extra));
@@ -189,6 +190,10 @@ TEST(CliTrain, BadFlagsExitTwoWithOneLine) {
     const CliRun optimizer = runCli(trainArgs(dir.file("never"), {"--optimizer", "foo"}));
     EXPECT_TRUE(contains(optimizer.err, "foo")) << optimizer.err;
     EXPECT_TRUE(contains(optimizer.err, "adadelta")) << optimizer.err;
+    const CliRun flip = runCli(trainArgs(dir.file("never"), {"--augment", "flip=1.5"}));
+    EXPECT_TRUE(contains(flip.err, "flip expects a number from 0 to 1")) << flip.err;
+    const CliRun mirror = runCli(trainArgs(dir.file("never"), {"--augment", "mirror=0.5"}));
+    EXPECT_TRUE(contains(mirror.err, "flip")) << "lists what --augment takes: " << mirror.err;
 
     const CliRun model = runCli({"train", "--dataset", "kmnist", "--model", "lenet6"});
     EXPECT_EQ(model.exitCode, 2) << model.err;

@@ -80,7 +80,7 @@ TrainConfig configFromArguments(const Arguments& a) {
     if (a.has("--schedule"))
         applyScheduleSpec(a.value("--schedule"), c.schedule);
     if (a.has("--augment"))
-        applyAugmentSpec(a.value("--augment"), c.augment);
+        applyAugmentSpec(a.value("--augment"), c.dataset, c.augment);
     if (a.has("--early-stop"))
         applyEarlyStopSpec(a.value("--early-stop"), c.earlyStop);
     c.emaDecay = a.doubleValue("--ema", c.emaDecay, 0.0, 0.99999);

@@ -52,14 +52,14 @@ double number(const Item& item, const std::string& flag, double min, double max)
 
 }  // namespace
 
-void applyAugmentSpec(const std::string& spec, AugmentConfig& a) {
+void applyAugmentSpec(const std::string& spec, const std::string& dataset, AugmentConfig& a) {
     const std::string flag = "--augment";
     if (spec == "none") {
         a = AugmentConfig{};
         return;
     }
     if (spec == "default") {
-        a = handwritingAugmentation();
+        a = defaultAugmentationFor(dataset);
         return;
     }
     a = AugmentConfig{};
@@ -85,10 +85,12 @@ void applyAugmentSpec(const std::string& spec, AugmentConfig& a) {
                 a.elasticSigma = number({item.key, item.value.substr(colon + 1)}, flag, 0.5, 20);
         } else if (item.key == "erase") {
             a.eraseProbability = number(item, flag, 0, 1);
+        } else if (item.key == "flip") {
+            a.flipProbability = number(item, flag, 0, 1);
         } else if (item.key == "mixup") {
             a.mixupAlpha = number(item, flag, 0, 10);
         } else {
-            unknown(item, flag, "none, default, rotate, translate, scale, shear, elastic, erase, mixup");
+            unknown(item, flag, "none, default, rotate, translate, scale, shear, elastic, erase, flip, mixup");
         }
     }
 }

@@ -75,6 +75,7 @@ DatasetInfo makeFashionMnist() {
     d.citation = "Han Xiao, Kashif Rasul, Roland Vollgraf, Fashion-MNIST: a Novel Image Dataset for "
                  "Benchmarking Machine Learning Algorithms, arXiv:1708.07747";
     d.systemFolders = {"/usr/share/datasets/fashion-mnist"};
+    d.handwriting = false;
     return d;
 }
 

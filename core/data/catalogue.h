@@ -39,6 +39,10 @@ struct DatasetInfo {
     std::string description;  // one line
     std::vector<std::string> downloadUrls;  // base URLs ending in '/', the official one first
     std::vector<ClassInfo> classes;
+    // Pen strokes (characters, digits): small rotations, shears and elastic distortions keep the
+    // class, a mirror does not. Pictures of things (clothing): a mirror keeps the class, a
+    // rotation makes images the test set never has. Picks the default augmentation.
+    bool handwriting = true;
     int channels = 1;
     int rows = 28;
     int cols = 28;

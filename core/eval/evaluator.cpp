@@ -22,11 +22,14 @@ at::Tensor shifted(const at::Tensor& input, int dy, int dx) {
 
 }  // namespace
 
-at::Tensor predictProbabilities(Classifier& model, const at::Tensor& input, int ttaCopies) {
+at::Tensor predictProbabilities(Classifier& model, const at::Tensor& input, int ttaCopies, bool ttaMirror) {
     auto logits = model->forward(input);
     auto probabilities = torch::softmax(logits, 1);
     const int copies = std::min(ttaCopies, 8);
-    for (int c = 0; c < copies; ++c)
+    const int mirrors = ttaMirror && copies > 0 ? 1 : 0;
+    if (mirrors)
+        probabilities = probabilities + torch::softmax(model->forward(input.flip({3})), 1);
+    for (int c = 0; c < copies - mirrors; ++c)
         probabilities = probabilities + torch::softmax(model->forward(shifted(input, kShifts[c][0], kShifts[c][1])), 1);
     return copies > 0 ? probabilities / (copies + 1) : probabilities;
 }
@@ -54,7 +57,7 @@ EvalReport evaluateModel(Classifier& model, const ImageSet& images, const std::v
         auto target = batch.labels.to(options.device);
         auto logits = model->forward(input);
         lossSum += computeLoss(options.loss, logits, target).item<double>() * static_cast<double>(batch.indices.size());
-        auto p = options.ttaCopies > 0 ? predictProbabilities(model, input, options.ttaCopies) : torch::softmax(logits, 1);
+        auto p = options.ttaCopies > 0 ? predictProbabilities(model, input, options.ttaCopies, options.ttaMirror) : torch::softmax(logits, 1);
         p = p.to(torch::kCPU).contiguous();
         probabilities.insert(probabilities.end(), p.data_ptr<float>(), p.data_ptr<float>() + p.numel());
         for (auto index : batch.indices)

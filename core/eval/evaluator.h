@@ -20,6 +20,8 @@ struct EvaluationOptions {
     // Test-time augmentation: average the softmax of the image and of this many copies shifted
     // by one pixel (right, left, down, up, then diagonals). 0 = off.
     int ttaCopies = 0;
+    // Make the first copy the mirror image instead: for models trained with mirrors (clothing).
+    bool ttaMirror = false;
     const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -29,6 +31,6 @@ EvalReport evaluateModel(Classifier& model, const ImageSet& images, const std::v
 
 // The softmax probabilities for a ready input batch [B, C, H, W] (normalised), with the same
 // test-time augmentation as evaluateModel. Used by the predictor.
-at::Tensor predictProbabilities(Classifier& model, const at::Tensor& input, int ttaCopies);
+at::Tensor predictProbabilities(Classifier& model, const at::Tensor& input, int ttaCopies, bool ttaMirror = false);
 
 }  // namespace kanalab

@@ -29,7 +29,8 @@ at::Tensor gaussianKernel1d(double sigma) {
 Augmenter::Augmenter(const AugmentConfig& config, std::uint64_t seed)
     : m_config(config),
       m_geometric(config.rotationDegrees > 0 || config.translate > 0 || config.scaleMin != 1.0 ||
-                  config.scaleMax != 1.0 || config.shearDegrees > 0 || config.elasticAlpha > 0),
+                  config.scaleMax != 1.0 || config.shearDegrees > 0 || config.elasticAlpha > 0 ||
+                  config.flipProbability > 0),
       m_generator(at::detail::createCPUGenerator(seed)) {}
 
 void Augmenter::reseed(std::uint64_t seed) { m_generator = at::detail::createCPUGenerator(seed); }
@@ -44,8 +45,15 @@ at::Tensor Augmenter::samplingGrid(std::int64_t b, std::int64_t h, std::int64_t 
     const auto ty = uniform(b, -m_config.translate, m_config.translate, m_generator) * 2.0;
     const auto cosA = at::cos(angle), sinA = at::sin(angle), tanS = at::tan(shear);
     // [cos -sin; sin cos] * [1 tan(shear); 0 1] / scale
-    const auto a00 = cosA / scale, a01 = (cosA * tanS - sinA) / scale;
-    const auto a10 = sinA / scale, a11 = (sinA * tanS + cosA) / scale;
+    auto a00 = cosA / scale, a01 = (cosA * tanS - sinA) / scale;
+    auto a10 = sinA / scale, a11 = (sinA * tanS + cosA) / scale;
+    if (m_config.flipProbability > 0) {
+        // A mirror is x -> -x on the output side: negate the first column. Drawn last and only
+        // when asked for, so configurations without a flip keep their random sequence.
+        const auto mirror = 1.0 - 2.0 * (at::rand({b}, m_generator, at::kDouble) < m_config.flipProbability).to(at::kDouble);
+        a00 = a00 * mirror;
+        a10 = a10 * mirror;
+    }
     auto theta = at::stack({at::stack({a00, a01, tx}, 1), at::stack({a10, a11, ty}, 1)}, 1).to(at::kFloat);
     auto grid = at::affine_grid_generator(theta, {b, 1, h, w}, /*align_corners=*/false);
 

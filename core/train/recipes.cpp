@@ -2,6 +2,7 @@
 #include "train/recipes.h"
 
 #include "common/error.h"
+#include "data/catalogue.h"
 
 namespace kanalab {
 namespace {
@@ -32,6 +33,32 @@ AugmentConfig handwritingAugmentation() {
     return a;
 }
 
+AugmentConfig objectAugmentation() {
+    // Zhong et al. (random erasing) train Fashion-MNIST with mirrors, crops and erasing.
+    AugmentConfig a;
+    a.flipProbability = 0.5;
+    a.translate = 0.08;
+    a.scaleMin = 0.95;
+    a.scaleMax = 1.05;
+    a.eraseProbability = 0.25;
+    return a;
+}
+
+namespace {
+
+bool isHandwriting(const std::string& dataset) {
+    for (const auto& info : datasetCatalogue())
+        if (info.name == dataset)
+            return info.handwriting;
+    return true;
+}
+
+}  // namespace
+
+AugmentConfig defaultAugmentationFor(const std::string& dataset) {
+    return isHandwriting(dataset) ? handwritingAugmentation() : objectAugmentation();
+}
+
 namespace {
 
 void mlpPublished(TrainConfig& c) {
@@ -43,6 +70,21 @@ void mlpPublished(TrainConfig& c) {
     c.epochs = 20;
 }
 
+// Dense nets see a new distortion of every image each epoch: on KMNIST test-80-20 (8,000
+// images) augmentation lifts the 784-100-100-10 net from 87.70 % to 93.73 % (mean of 3 seeds,
+// 40 epochs) and mlp-deep from 91.50 % to 95.20 %; label smoothing did not help them.
+void mlpDefault(TrainConfig& c) {
+    reset(c, "mlp");
+    c.recipe = "mlp-default";
+    c.optimizer.name = "adamw";
+    c.optimizer.learningRate = 2e-3;
+    c.optimizer.weightDecay = 1e-4;
+    c.schedule.name = "cosine";
+    c.batchSize = 64;
+    c.epochs = 40;
+    c.augment = defaultAugmentationFor(c.dataset);
+}
+
 void mlpDeepDefault(TrainConfig& c) {
     reset(c, "mlp-deep");
     c.recipe = "mlp-deep-default";
@@ -51,7 +93,8 @@ void mlpDeepDefault(TrainConfig& c) {
     c.optimizer.weightDecay = 1e-4;
     c.schedule.name = "cosine";
     c.batchSize = 64;
-    c.epochs = 20;
+    c.epochs = 40;
+    c.augment = defaultAugmentationFor(c.dataset);
 }
 
 void lenet5Published(TrainConfig& c) {
@@ -71,7 +114,7 @@ void lenet5Default(TrainConfig& c) {
     c.schedule.name = "cosine";
     c.batchSize = 32;
     c.epochs = 15;
-    c.augment = handwritingAugmentation();
+    c.augment = defaultAugmentationFor(c.dataset);
 }
 
 void lenet5Scratch(TrainConfig& c) {
@@ -104,7 +147,7 @@ void cnnVggDefault(TrainConfig& c) {
     c.loss.labelSmoothing = 0.1;
     c.batchSize = 64;
     c.epochs = 10;
-    c.augment = handwritingAugmentation();
+    c.augment = defaultAugmentationFor(c.dataset);
 }
 
 void sep1dPublished(TrainConfig& c) {
@@ -128,7 +171,7 @@ void sep1dDefault(TrainConfig& c) {
     c.loss.labelSmoothing = 0.1;
     c.batchSize = 64;
     c.epochs = 15;
-    c.augment = handwritingAugmentation();
+    c.augment = defaultAugmentationFor(c.dataset);
 }
 
 void resnetPublished(TrainConfig& c, const std::string& model) {
@@ -151,7 +194,7 @@ void resnetDefault(TrainConfig& c, const std::string& model) {
     c.loss.labelSmoothing = 0.1;
     c.batchSize = 64;
     c.epochs = 8;
-    c.augment = handwritingAugmentation();
+    c.augment = defaultAugmentationFor(c.dataset);
 }
 
 void kanalabBestDefault(TrainConfig& c) {
@@ -163,8 +206,11 @@ void kanalabBestDefault(TrainConfig& c) {
     c.schedule.name = "one-cycle";
     c.loss.labelSmoothing = 0.1;
     c.batchSize = 64;
-    c.epochs = 20;
-    c.augment = handwritingAugmentation();
+    // Tuned for accuracy per CPU minute: 20 epochs of the 8,000-image test-80-20 splits take
+    // 2.5 minutes on two cores; Fashion-MNIST's 60,000 images take a minute per epoch, so 18
+    // epochs keep it under 20 minutes.
+    c.epochs = isHandwriting(c.dataset) ? 20 : 18;
+    c.augment = defaultAugmentationFor(c.dataset);
     c.emaDecay = 0.999;
 }
 
@@ -172,9 +218,11 @@ void kanalabBestDefault(TrainConfig& c) {
 
 const std::vector<Recipe>& recipes() {
     static const std::vector<Recipe> all = {
+        {"mlp-default", "mlp", "AdamW 2e-3 with cosine decay, augmentation, batch 64, 40 epochs", false, mlpDefault},
         {"mlp-published", "mlp", "Adagrad 0.01, batch 32, 20 epochs: the KMNIST study's dense net (87.99%)", true,
          mlpPublished},
-        {"mlp-deep-default", "mlp-deep", "AdamW 1e-3 with cosine decay, batch 64, 20 epochs", false, mlpDeepDefault},
+        {"mlp-deep-default", "mlp-deep", "AdamW 1e-3 with cosine decay, augmentation, batch 64, 40 epochs", false,
+         mlpDeepDefault},
         {"lenet5-default", "lenet5", "Adam 2e-3 with cosine decay, augmentation, batch 32, 15 epochs", false,
          lenet5Default},
         {"lenet5-published", "lenet5", "Adam 1e-3, batch 10, 10 epochs: the MNIST study's CNN (98.76%)", true,

@@ -25,9 +25,14 @@ const Recipe& findRecipe(const std::string& name);  // throws kanalab::Error lis
 const Recipe& defaultRecipeFor(const std::string& model);
 std::vector<const Recipe*> recipesFor(const std::string& model);
 
-// Mild geometric augmentation that suits handwriting (small rotations, shifts, scale, shear):
-// what the default recipes and the CLI's --augment default use.
+// Mild geometric augmentation that suits handwriting (small rotations, shifts, scale, shear).
 AugmentConfig handwritingAugmentation();
+// For pictures of things such as clothing: mirrors, shifts, a little zoom and random erasing,
+// no rotation or shear (Fashion-MNIST's articles are all upright).
+AugmentConfig objectAugmentation();
+// The one of the two that suits the dataset (handwriting for unknown names): what the default
+// recipes and the CLI's --augment default use.
+AugmentConfig defaultAugmentationFor(const std::string& dataset);
 
 // `base` with the named recipe applied.
 TrainConfig configWithRecipe(TrainConfig base, const std::string& recipeName);

@@ -12,7 +12,7 @@ namespace kanalab {
 
 bool AugmentConfig::enabled() const {
     return rotationDegrees > 0 || translate > 0 || scaleMin != 1.0 || scaleMax != 1.0 || shearDegrees > 0 ||
-           elasticAlpha > 0 || eraseProbability > 0 || mixupAlpha > 0;
+           elasticAlpha > 0 || eraseProbability > 0 || mixupAlpha > 0 || flipProbability > 0;
 }
 
 std::string trainConfigToJson(const TrainConfig& config) { return nlohmann::json(config).dump(2); }

@@ -63,6 +63,9 @@ struct AugmentConfig {
     double elasticAlpha = 0.0;  // displacement strength in pixels; 0 = off
     double elasticSigma = 4.0;  // smoothness of the displacement field in pixels
     double eraseProbability = 0.0;  // random erasing (one rectangle per image)
+    // Mirror left-right with this probability: right for clothing, wrong for characters (a
+    // mirrored つ is not a kana), so the handwriting default leaves it off.
+    double flipProbability = 0.0;
     double mixupAlpha = 0.0;        // mixup between images of a batch; 0 = off
 
     bool enabled() const;

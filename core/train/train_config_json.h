@@ -22,7 +22,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LossConfig, name, labelSmoothing
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EarlyStopConfig, mode, monitor, patience, minDelta, minEpochs,
                                                 restoreBest)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AugmentConfig, rotationDegrees, translate, scaleMin, scaleMax,
-                                                shearDegrees, elasticAlpha, elasticSigma, eraseProbability, mixupAlpha)
+                                                shearDegrees, elasticAlpha, elasticSigma, eraseProbability, mixupAlpha,
+                                                flipProbability)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, dataset, dataDir, protocol, validationFraction,
                                                 syntheticForms, syntheticPerFont, model,
                                                 modelOptions, recipe, epochs, batchSize, optimizer, schedule, loss,

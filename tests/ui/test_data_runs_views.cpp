@@ -104,6 +104,7 @@ private slots:
     void balanceChartOfTest8020();
     void sampleGridShowsLabels();
     void augmentationPreview();
+    void datasetChangeTakesTheRecipeAlong();
     void corruptFileShowsError();
     void missingFilesShowDownloadHint();
     void downloadFromMirror();
@@ -258,6 +259,39 @@ void TestDataRunsViews::augmentationPreview() {
     QCOMPARE(preview->seed(), seed + 1);
     QVERIFY(QTest::qWaitFor([&] { return !preview->isBusy(); }, 20000));
     QCOMPARE(preview->shownCopies(), AugmentPreviewPanel::kCopies);
+}
+
+void TestDataRunsViews::datasetChangeTakesTheRecipeAlong() {
+    TrainingSetup setup;
+    setup.update([](TrainConfig& c) {
+        c.dataset = "kmnist";
+        c = configWithRecipe(c, "kanalab-best-default");
+    });
+    DataView view(&setup);
+    QVERIFY(view.augmentEditor()->value().rotationDegrees > 0);
+    // Settings that follow a recipe follow it to clothing: mirrors, no rotation, 18 epochs.
+    QTableWidget* table = view.datasetTable();
+    table->selectRow(rowOf(table, QStringLiteral("fashion-mnist")));
+    QCOMPARE(setup.config().dataset, std::string("fashion-mnist"));
+    QCOMPARE(setup.config().recipe, std::string("kanalab-best-default"));
+    QCOMPARE(setup.config().augment.flipProbability, 0.5);
+    QCOMPARE(setup.config().augment.rotationDegrees, 0.0);
+    QCOMPARE(setup.config().epochs, 18);
+    QCOMPARE(view.augmentEditor()->value().flipProbability, 0.5);
+    table->selectRow(rowOf(table, QStringLiteral("kmnist")));
+    QCOMPARE(setup.config().augment.flipProbability, 0.0);
+    QCOMPARE(setup.config().epochs, 20);
+    // A hand edit detaches the settings from the recipe: they stay as edited on another dataset.
+    AugmentConfig mine = view.augmentEditor()->value();
+    mine.rotationDegrees = 25;
+    view.augmentEditor()->setValue(mine);
+    emit view.augmentEditor()->edited(view.augmentEditor()->value());
+    QVERIFY(setup.config().recipe.empty());
+    table->selectRow(rowOf(table, QStringLiteral("fashion-mnist")));
+    QCOMPARE(setup.config().dataset, std::string("fashion-mnist"));
+    QCOMPARE(setup.config().augment.rotationDegrees, 25.0);
+    QCOMPARE(setup.config().augment.flipProbability, 0.0);
+    QVERIFY(waitForData(view));
 }
 
 void TestDataRunsViews::corruptFileShowsError() {

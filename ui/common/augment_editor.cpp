@@ -39,9 +39,11 @@ AugmentEditor::AugmentEditor(QWidget* parent) : QWidget(parent) {
                           tr("Elastic distortion (Simard et al.): strength of the smooth random displacement"));
     m_elasticSigma = spin(1, 10, 0.5, 1, tr(" px"), tr("Smoothness of the elastic displacement field"));
     m_erase = spin(0, 1, 0.05, 2, QString(), tr("Probability of blanking one random rectangle (random erasing)"));
+    m_flip = spin(0, 1, 0.05, 2, QString(),
+                  tr("Probability of mirroring left-right: good for clothing, wrong for characters (a mirrored "
+                     "kana or digit is not one)"));
     m_mixup = spin(0, 2, 0.05, 2, QString(), tr("Mixup strength alpha: blends pairs of images and their labels; 0 = off"));
-    auto* defaults = new QPushButton(tr("Handwriting default"));
-    defaults->setToolTip(tr("10° rotation, 8% shift, 0.9-1.1 scale, 8° shear"));
+    m_defaults = new QPushButton;
 
     auto* scaleRow = new QHBoxLayout;
     scaleRow->addWidget(m_scaleMin);
@@ -58,21 +60,49 @@ AugmentEditor::AugmentEditor(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Shear"), m_shear);
     form->addRow(tr("Elastic strength / smoothness"), elasticRow);
     form->addRow(tr("Random erasing"), m_erase);
+    form->addRow(tr("Mirror left-right"), m_flip);
     form->addRow(tr("Mixup"), m_mixup);
-    form->addRow(defaults);
+    form->addRow(m_defaults);
 
-    m_lastEnabled = handwritingAugmentation();
+    setDataset("kmnist");
     for (QDoubleSpinBox* box : {m_rotation, m_translate, m_scaleMin, m_scaleMax, m_shear, m_elasticAlpha,
-                                m_elasticSigma, m_erase, m_mixup})
+                                m_elasticSigma, m_erase, m_flip, m_mixup})
         connect(box, &QDoubleSpinBox::valueChanged, this, &AugmentEditor::emitEdited);
     connect(m_enabled, &QCheckBox::toggled, this, [this](bool on) {
         setValue(on ? m_lastEnabled : AugmentConfig{});
         emitEdited();
     });
-    connect(defaults, &QPushButton::clicked, this, [this] {
-        setValue(handwritingAugmentation());
+    connect(m_defaults, &QPushButton::clicked, this, [this] {
+        setValue(defaultAugmentationFor(m_dataset));
         emitEdited();
     });
+}
+
+void AugmentEditor::setDataset(const std::string& dataset) {
+    if (dataset == m_dataset)
+        return;
+    const bool switchedOff = !m_enabled->isChecked();
+    m_dataset = dataset;
+    const AugmentConfig d = defaultAugmentationFor(dataset);
+    if (d.flipProbability > 0) {
+        m_defaults->setText(tr("Default for pictures of things"));
+        m_defaults->setToolTip(tr("Mirror half the images, %1% shift, %2-%3 scale, random erasing %4")
+                                   .arg(d.translate * 100)
+                                   .arg(d.scaleMin)
+                                   .arg(d.scaleMax)
+                                   .arg(d.eraseProbability));
+    } else {
+        m_defaults->setText(tr("Default for handwriting"));
+        m_defaults->setToolTip(tr("%1° rotation, %2% shift, %3-%4 scale, %5° shear")
+                                   .arg(d.rotationDegrees)
+                                   .arg(d.translate * 100)
+                                   .arg(d.scaleMin)
+                                   .arg(d.scaleMax)
+                                   .arg(d.shearDegrees));
+    }
+    // What the switch turns on while augmentation is off: this dataset's default.
+    if (switchedOff)
+        m_lastEnabled = d;
 }
 
 AugmentConfig AugmentEditor::value() const {
@@ -87,6 +117,7 @@ AugmentConfig AugmentEditor::value() const {
     a.elasticAlpha = m_elasticAlpha->value();
     a.elasticSigma = m_elasticSigma->value();
     a.eraseProbability = m_erase->value();
+    a.flipProbability = m_flip->value();
     a.mixupAlpha = m_mixup->value();
     return a;
 }
@@ -96,7 +127,8 @@ void AugmentEditor::setValue(const AugmentConfig& a) {
                                        QSignalBlocker(m_translate), QSignalBlocker(m_scaleMin),
                                        QSignalBlocker(m_scaleMax), QSignalBlocker(m_shear),
                                        QSignalBlocker(m_elasticAlpha), QSignalBlocker(m_elasticSigma),
-                                       QSignalBlocker(m_erase), QSignalBlocker(m_mixup)};
+                                       QSignalBlocker(m_erase), QSignalBlocker(m_flip),
+                                       QSignalBlocker(m_mixup)};
     const bool on = a.enabled();
     if (on)
         m_lastEnabled = a;
@@ -109,9 +141,10 @@ void AugmentEditor::setValue(const AugmentConfig& a) {
     m_elasticAlpha->setValue(a.elasticAlpha);
     m_elasticSigma->setValue(a.elasticSigma);
     m_erase->setValue(a.eraseProbability);
+    m_flip->setValue(a.flipProbability);
     m_mixup->setValue(a.mixupAlpha);
     for (QWidget* w : std::initializer_list<QWidget*>{m_rotation, m_translate, m_scaleMin, m_scaleMax, m_shear,
-                                                      m_elasticAlpha, m_elasticSigma, m_erase, m_mixup})
+                                                      m_elasticAlpha, m_elasticSigma, m_erase, m_flip, m_mixup})
         w->setEnabled(on);
 }
 

@@ -7,11 +7,13 @@
 
 class QDoubleSpinBox;
 class QCheckBox;
+class QPushButton;
 
 namespace kanalab::ui {
 
 // Edits an AugmentConfig: rotation, translation, scale range, shear, elastic distortion,
-// random erasing and mixup, with an on/off switch and a "handwriting default".
+// random erasing, mirroring and mixup, with an on/off switch and a button that restores the
+// dataset's default (handwriting or objects, see defaultAugmentationFor).
 class AugmentEditor : public QWidget {
     Q_OBJECT
 public:
@@ -19,6 +21,7 @@ public:
 
     AugmentConfig value() const;
     void setValue(const AugmentConfig& config);  // emits nothing
+    void setDataset(const std::string& dataset);  // whose default the button restores
 
 signals:
     void edited(const kanalab::AugmentConfig& config);
@@ -35,7 +38,10 @@ private:
     QDoubleSpinBox* m_elasticAlpha;
     QDoubleSpinBox* m_elasticSigma;
     QDoubleSpinBox* m_erase;
+    QDoubleSpinBox* m_flip;
     QDoubleSpinBox* m_mixup;
+    QPushButton* m_defaults;
+    std::string m_dataset;
     AugmentConfig m_lastEnabled;  // restored when the switch goes back on
 };
 

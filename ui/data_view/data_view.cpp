@@ -12,6 +12,7 @@
 #include "data_view/class_balance_plot.h"
 #include "data_view/download_job.h"
 #include "data_view/sample_browser.h"
+#include "train/recipes.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -49,7 +50,8 @@ const QColor kMissing(176, 112, 0);
 bool sameAugment(const AugmentConfig& a, const AugmentConfig& b) {
     return a.rotationDegrees == b.rotationDegrees && a.translate == b.translate && a.scaleMin == b.scaleMin &&
            a.scaleMax == b.scaleMax && a.shearDegrees == b.shearDegrees && a.elasticAlpha == b.elasticAlpha &&
-           a.elasticSigma == b.elasticSigma && a.eraseProbability == b.eraseProbability && a.mixupAlpha == b.mixupAlpha;
+           a.elasticSigma == b.elasticSigma && a.eraseProbability == b.eraseProbability && a.mixupAlpha == b.mixupAlpha &&
+           a.flipProbability == b.flipProbability;
 }
 
 // What one split cell says; colour tells present / partial or unreadable / missing apart.
@@ -268,7 +270,12 @@ void DataView::buildLayout() {
     // Augmentation.
     m_augment = new AugmentEditor;
     connect(m_augment, &AugmentEditor::edited, this,
-            [this](const AugmentConfig& a) { m_setup->update([&a](TrainConfig& c) { c.augment = a; }); });
+            [this](const AugmentConfig& a) {
+                m_setup->update([&a](TrainConfig& c) {
+                    c.augment = a;
+                    c.recipe.clear();  // hand edits detach the settings from their recipe
+                });
+            });
     auto* augmentBox = new QGroupBox(tr("Augmentation"));
     auto* augmentLayout = new QVBoxLayout(augmentBox);
     augmentLayout->addWidget(m_augment);
@@ -410,7 +417,14 @@ void DataView::onRowSelected() {
     const QString name = m_table->item(rows.first().row(), kDatasetColumn)->data(Qt::UserRole).toString();
     if (name.toStdString() == m_setup->config().dataset)
         return;
-    m_setup->update([&name](TrainConfig& c) { c.dataset = name.toStdString(); });
+    m_setup->update([&name](TrainConfig& c) {
+        c.dataset = name.toStdString();
+        // Settings that still follow a recipe follow it to the new dataset: a recipe picks
+        // augmentation (and for some models epochs) by dataset. Hand-edited settings stay.
+        for (const auto& recipe : recipes())
+            if (recipe.name == c.recipe)
+                recipe.apply(c);
+    });
     ensureUsableProtocol();
 }
 
@@ -467,6 +481,7 @@ void DataView::syncFromSetup() {
         m_validation->setValue(c.validationFraction * 100.0);
         m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(c.seed, INT_MAX)));
     }
+    m_augment->setDataset(c.dataset);
     if (!sameAugment(m_augment->value(), c.augment))
         m_augment->setValue(c.augment);
     // Only a real change redraws: the Train view edits this setup too (epochs, learning rate).

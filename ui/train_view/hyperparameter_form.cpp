@@ -223,7 +223,8 @@ void HyperparameterForm::buildOptimizerSection(QFormLayout* form) {
     m_ema = doubleSpin(0, 0.9999, 0.001, 4, tr("Exponential moving average of the weights, evaluated instead of the "
                                                "last weights; 0 = off, 0.999 typical"));
     m_clip = doubleSpin(0, 1000, 0.5, 2, tr("Clip the gradient's global norm to this; 0 = off"));
-    m_tta = intSpin(0, 8, tr("Test-time augmentation: average predictions over this many 1-pixel shifts"));
+    m_tta = intSpin(0, 8, tr("Test-time augmentation: average predictions over this many copies of each test image, "
+                                  "1-pixel shifts (the first copy is the mirror image when training mirrors)"));
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Batch size"), m_batchSize);
     form->addRow(tr("Optimizer"), m_optimizer);
@@ -297,6 +298,7 @@ void HyperparameterForm::refreshFromSetup() {
     m_minDelta->setValue(c.earlyStop.minDelta);
     m_minEpochs->setValue(c.earlyStop.minEpochs);
     m_restoreBest->setChecked(c.earlyStop.restoreBest);
+    m_augment->setDataset(c.dataset);
     m_augment->setValue(c.augment);
     m_ema->setValue(c.emaDecay);
     m_clip->setValue(c.gradientClipNorm);

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// On-the-fly augmentation (what each transform does to real pixels, seeding) and the recipes
+// that choose it: every model has a default, the published presets are exact, and the default
+// augmentation follows the dataset (handwriting is never mirrored, clothing is never rotated).
+#include "common/threads.h"
+#include "eval/evaluator.h"
+#include "models/classifier.h"
+#include "models/model_spec.h"
+#include "train/augment.h"
+#include "train/recipes.h"
+#include "train/train_config.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <set>
+#include <string>
+
+using namespace kanalab;
+
+namespace {
+
+const ThreadSettings kOneThread = applyThreadSettings({1, 1});
+
+// Images with no left-right symmetry: a bright bar in the left third and a dot lower right, so
+// a mirror, a shift and an untouched image are all told apart.
+torch::Tensor asymmetricImages(int count) {
+    auto images = torch::zeros({count, 1, 28, 28});
+    images.index_put_({torch::indexing::Slice(), 0, torch::indexing::Slice(4, 24), torch::indexing::Slice(3, 8)}, 1.0);
+    images.index_put_({torch::indexing::Slice(), 0, torch::indexing::Slice(20, 23), torch::indexing::Slice(20, 23)},
+                      0.8);
+    return images;
+}
+
+bool same(const torch::Tensor& a, const torch::Tensor& b) { return torch::allclose(a, b, 1e-5, 1e-5); }
+
+}  // namespace
+
+TEST(Augmenter, FlipAlwaysMirrorsEveryImageExactly) {
+    AugmentConfig config;
+    config.flipProbability = 1.0;
+    Augmenter augmenter(config, 7);
+    const auto images = asymmetricImages(8);
+    EXPECT_TRUE(same(augmenter.apply(images), images.flip({3})));
+}
+
+TEST(Augmenter, FlipHalfMirrorsSomeAndLeavesTheOthersUntouched) {
+    AugmentConfig config;
+    config.flipProbability = 0.5;
+    Augmenter augmenter(config, 11);
+    const auto images = asymmetricImages(64);
+    const auto out = augmenter.apply(images);
+    int mirrored = 0, untouched = 0;
+    for (int i = 0; i < 64; ++i) {
+        if (same(out[i], images[i].flip({2})))
+            ++mirrored;
+        else if (same(out[i], images[i]))
+            ++untouched;
+    }
+    EXPECT_EQ(mirrored + untouched, 64) << "every image is either mirrored or left as it was";
+    EXPECT_GT(mirrored, 16);
+    EXPECT_GT(untouched, 16);
+}
+
+TEST(Augmenter, NothingAskedForChangesNothing) {
+    Augmenter augmenter(AugmentConfig{}, 3);
+    EXPECT_FALSE(augmenter.active());
+    const auto images = asymmetricImages(4);
+    EXPECT_TRUE(same(augmenter.apply(images), images));
+}
+
+TEST(Augmenter, RotationMovesInkButKeepsMostOfIt) {
+    AugmentConfig config;
+    config.rotationDegrees = 15;
+    Augmenter augmenter(config, 5);
+    const auto images = asymmetricImages(16);
+    const auto out = augmenter.apply(images);
+    EXPECT_FALSE(same(out, images));
+    // Bilinear resampling of a shape well inside the frame keeps its total ink within a few %.
+    const auto ratio = (out.sum({1, 2, 3}) / images.sum({1, 2, 3}));
+    EXPECT_GT(ratio.min().item<double>(), 0.9);
+    EXPECT_LT(ratio.max().item<double>(), 1.1);
+}
+
+TEST(Augmenter, ErasingBlanksToTheBackgroundOnly) {
+    AugmentConfig config;
+    config.eraseProbability = 1.0;
+    Augmenter augmenter(config, 9);
+    const auto images = torch::ones({32, 1, 28, 28});
+    const auto out = augmenter.apply(images);
+    // Every image lost one rectangle of 2-20 % of its area, set to 0; nothing else changed.
+    const auto blanked = (out == 0).sum({1, 2, 3}).to(torch::kDouble) / (28.0 * 28.0);
+    EXPECT_GE(blanked.min().item<double>(), 0.015);
+    EXPECT_LE(blanked.max().item<double>(), 0.25);
+    EXPECT_TRUE(((out == 0) | (out == 1)).all().item<bool>());
+}
+
+TEST(Augmenter, SameSeedSameDistortionsAndAFlipDoesNotReshuffleTheOthers) {
+    AugmentConfig config = handwritingAugmentation();
+    config.eraseProbability = 0.3;
+    const auto images = asymmetricImages(16);
+    Augmenter a(config, 42), b(config, 42), c(config, 43);
+    const auto outA = a.apply(images);
+    EXPECT_TRUE(same(outA, b.apply(images)));
+    EXPECT_FALSE(same(outA, c.apply(images)));
+}
+
+TEST(TestTimeAugmentation, MirrorCopyAveragesTheImageAndItsMirror) {
+    ModelSpec spec;
+    spec.numClasses = 10;
+    torch::manual_seed(1);
+    Classifier model = createModel("lenet5", spec);
+    model->eval();
+    torch::NoGradGuard noGrad;
+    const auto images = asymmetricImages(4);
+    const auto plain = torch::softmax(model->forward(images), 1);
+    const auto mirrored = torch::softmax(model->forward(images.flip({3})), 1);
+    ASSERT_FALSE(same(plain, mirrored)) << "the test needs a model that tells the mirror apart";
+    EXPECT_TRUE(same(predictProbabilities(model, images, 1, true), (plain + mirrored) / 2));
+    EXPECT_FALSE(same(predictProbabilities(model, images, 1, false), (plain + mirrored) / 2));
+    EXPECT_TRUE(same(predictProbabilities(model, images, 0, true), plain)) << "no copies: no mirror either";
+}
+
+TEST(Recipes, EveryModelHasADefaultRecipeAndEveryRecipeIsValid) {
+    for (const auto& info : modelInfos()) {
+        const Recipe& recipe = defaultRecipeFor(info.name);
+        EXPECT_EQ(recipe.model, info.name);
+        EXPECT_FALSE(recipe.published) << info.name << " needs a tuned default, not only a published preset";
+    }
+    std::set<std::string> names;
+    for (const auto& recipe : recipes()) {
+        EXPECT_TRUE(names.insert(recipe.name).second) << recipe.name << " appears twice";
+        for (const std::string dataset : {"kmnist", "mnist", "fashion-mnist"}) {
+            TrainConfig c;
+            c.dataset = dataset;
+            recipe.apply(c);
+            EXPECT_EQ(c.model, recipe.model);
+            EXPECT_EQ(c.recipe, recipe.name);
+            EXPECT_NO_THROW(validateTrainConfig(c)) << recipe.name << " on " << dataset;
+        }
+    }
+}
+
+TEST(Recipes, PublishedPresetsAreTheStudiesSettings) {
+    const auto mlp = configWithRecipe({}, "mlp-published");
+    EXPECT_EQ(mlp.optimizer.name, "adagrad");
+    EXPECT_DOUBLE_EQ(mlp.optimizer.learningRate, 0.01);
+    EXPECT_EQ(mlp.batchSize, 32);
+    EXPECT_EQ(mlp.epochs, 20);
+    EXPECT_FALSE(mlp.augment.enabled());
+    const auto cnn = configWithRecipe({}, "cnn-vgg-published");
+    EXPECT_EQ(cnn.optimizer.name, "adam");
+    EXPECT_EQ(cnn.batchSize, 32);
+    EXPECT_EQ(cnn.epochs, 5);
+    const auto sep = configWithRecipe({}, "sep1d-published");
+    EXPECT_EQ(sep.optimizer.name, "adadelta");
+    EXPECT_EQ(sep.batchSize, 250);
+    EXPECT_EQ(sep.earlyStop.mode, "drop");
+    const auto lenet = configWithRecipe({}, "lenet5-published");
+    EXPECT_EQ(lenet.batchSize, 10);
+    EXPECT_EQ(lenet.epochs, 10);
+}
+
+TEST(Recipes, DefaultAugmentationFollowsTheDataset) {
+    for (const std::string handwriting : {"kmnist", "mnist", "a-folder-of-my-own"}) {
+        const auto a = defaultAugmentationFor(handwriting);
+        EXPECT_GT(a.rotationDegrees, 0) << handwriting;
+        EXPECT_EQ(a.flipProbability, 0) << handwriting << ": a mirrored character is not the same character";
+    }
+    const auto clothing = defaultAugmentationFor("fashion-mnist");
+    EXPECT_EQ(clothing.rotationDegrees, 0);
+    EXPECT_EQ(clothing.shearDegrees, 0);
+    EXPECT_GT(clothing.flipProbability, 0);
+    EXPECT_GT(clothing.eraseProbability, 0);
+
+    TrainConfig c;
+    c.dataset = "fashion-mnist";
+    c.threads = 2;
+    c.seed = 7;
+    const auto fashion = configWithRecipe(c, "lenet5-default");
+    EXPECT_GT(fashion.augment.flipProbability, 0);
+    EXPECT_EQ(fashion.augment.rotationDegrees, 0);
+    EXPECT_EQ(fashion.threads, 2) << "a recipe keeps the data, seed and thread settings";
+    EXPECT_EQ(fashion.seed, 7u);
+    c.dataset = "kmnist";
+    EXPECT_EQ(configWithRecipe(c, "lenet5-default").augment.flipProbability, 0);
+}
+
+TEST(Recipes, KanalabBestFitsItsTimeBudgetOnTheLargeDataset) {
+    TrainConfig c;
+    c.dataset = "kmnist";
+    EXPECT_EQ(configWithRecipe(c, "kanalab-best-default").epochs, 20);
+    c.dataset = "fashion-mnist";
+    EXPECT_EQ(configWithRecipe(c, "kanalab-best-default").epochs, 18);
+}
