@@ -49,7 +49,7 @@ void printUsage(std::FILE* out) {
 }
 
 void printSpecSyntax(std::FILE* out) {
-    std::fprintf(out, "train specs: --augment none|default|rotate=10,translate=0.1,scale=0.9-1.1,shear=8,elastic=8:4,"
+    std::fprintf(out, "train specs: --augment none|default|rotate=10,translate=0.1,scale=0.9-1.1,shear=8,elastic=2:4,"
                       "erase=0.3,flip=0.5,mixup=0.2 (default: the dataset's own); --early-stop none|patience=5[,min-delta=X][,monitor=val-loss]"
                       "[,min-epochs=N][,restore=no]|drop[,min-epochs=10]; --schedule constant|step[,every=N,gamma=X]|"
                       "cosine[,min=X]|one-cycle[,peak=X], each with [,warmup=EPOCHS].\n");

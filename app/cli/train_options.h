@@ -8,7 +8,7 @@
 namespace kanalab::cli {
 
 // The compact specs of `kanalab-cli train` (UsageError on anything malformed):
-//   --augment  none | default | rotate=10,translate=0.1,scale=0.9-1.1,shear=8,elastic=8:4,erase=0.3,flip=0.5,mixup=0.2
+//   --augment  none | default | rotate=10,translate=0.1,scale=0.9-1.1,shear=8,elastic=2:4,erase=0.3,flip=0.5,mixup=0.2
 //              (default: the dataset's own, handwriting or objects)
 //   --early-stop  none | patience=5[,min-delta=0.001][,monitor=val-loss][,min-epochs=3][,restore=no]
 //                 | drop[,min-epochs=10]

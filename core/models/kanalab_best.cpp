@@ -27,7 +27,8 @@ torch::nn::Sequential buildKanalabBest(const ModelSpec& spec, const ModelInfo& i
     convBnRelu(layers, "conv5", 2 * w, 4 * w);
     if (option(spec, info, "head") == "flatten") {
         // Where the strokes are matters for kana: keep a 3x3 map instead of averaging it away.
-        convBnRelu(layers, "conv6", 4 * w, 4 * w);
+        if (intOption(spec, info, "convs", 5, 6) == 6)
+            convBnRelu(layers, "conv6", 4 * w, 4 * w);
         layers->push_back("pool3", torch::nn::MaxPool2d(2));
     } else {
         layers->push_back("pool", torch::nn::AdaptiveAvgPool2d(1));
@@ -46,7 +47,8 @@ const Architecture& kanalabBestArchitecture() {
          "KanaLab's own compact BN-VGG (32-32-64-64-128-128, dense on 3x3): best accuracy per CPU minute",
          {{"width", "32", {}, "channels of the first block (then x2, x4)"},
           {"dropout", "0.1", {}, "dropout before the dense layer"},
-          {"head", "flatten", {"gap", "flatten"}, "gap: global average pooling; flatten: one more conv, pool, dense on 3x3"}},
+          {"head", "flatten", {"gap", "flatten"}, "gap: global average pooling; flatten: pool, dense on 3x3"},
+          {"convs", "6", {"5", "6"}, "convolutions before the flatten head (5: the plain-PyTorch reference's)"}},
          true},
         buildKanalabBest};
     return architecture;

@@ -109,7 +109,7 @@ struct TrainConfig {
     std::string runDir;           // empty: a new folder under the user's runs folder
     bool saveEveryEpoch = false;  // keep checkpoints/epoch-N.pt as well
     int logEveryBatches = 0;      // 0: every ~50 ms
-    int testTimeAugmentation = 0; // extra shifted copies averaged at evaluation; 0 = off
+    int testTimeAugmentation = 0; // extra copies averaged at evaluation (a mirror first when training flips); 0 = off
 };
 
 // JSON round trip (config.json and the copy inside checkpoints). Unknown keys are ignored so

@@ -269,18 +269,18 @@ void TestDataRunsViews::datasetChangeTakesTheRecipeAlong() {
     });
     DataView view(&setup);
     QVERIFY(view.augmentEditor()->value().rotationDegrees > 0);
-    // Settings that follow a recipe follow it to clothing: mirrors, no rotation, 18 epochs.
+    // Settings that follow a recipe follow it to clothing: mirrors, no rotation, 14 epochs.
     QTableWidget* table = view.datasetTable();
     table->selectRow(rowOf(table, QStringLiteral("fashion-mnist")));
     QCOMPARE(setup.config().dataset, std::string("fashion-mnist"));
     QCOMPARE(setup.config().recipe, std::string("kanalab-best-default"));
     QCOMPARE(setup.config().augment.flipProbability, 0.5);
     QCOMPARE(setup.config().augment.rotationDegrees, 0.0);
-    QCOMPARE(setup.config().epochs, 18);
+    QCOMPARE(setup.config().epochs, 14);
     QCOMPARE(view.augmentEditor()->value().flipProbability, 0.5);
     table->selectRow(rowOf(table, QStringLiteral("kmnist")));
     QCOMPARE(setup.config().augment.flipProbability, 0.0);
-    QCOMPARE(setup.config().epochs, 20);
+    QCOMPARE(setup.config().epochs, 18);
     // A hand edit detaches the settings from the recipe: they stay as edited on another dataset.
     AugmentConfig mine = view.augmentEditor()->value();
     mine.rotationDegrees = 25;

@@ -86,11 +86,10 @@ void AugmentEditor::setDataset(const std::string& dataset) {
     const AugmentConfig d = defaultAugmentationFor(dataset);
     if (d.flipProbability > 0) {
         m_defaults->setText(tr("Default for pictures of things"));
-        m_defaults->setToolTip(tr("Mirror half the images, %1% shift, %2-%3 scale, random erasing %4")
+        m_defaults->setToolTip(tr("Mirror half the images, %1% shift, %2-%3 scale")
                                    .arg(d.translate * 100)
                                    .arg(d.scaleMin)
-                                   .arg(d.scaleMax)
-                                   .arg(d.eraseProbability));
+                                   .arg(d.scaleMax));
     } else {
         m_defaults->setText(tr("Default for handwriting"));
         m_defaults->setToolTip(tr("%1° rotation, %2% shift, %3-%4 scale, %5° shear")
