@@ -190,7 +190,7 @@ TEST(Recipes, KanalabBestFitsItsTimeBudgetOnTheLargeDataset) {
     TrainConfig c;
     c.dataset = "kmnist";
     const TrainConfig kana = configWithRecipe(c, "kanalab-best-default");
-    EXPECT_EQ(kana.epochs, 18);
+    EXPECT_EQ(kana.epochs, 16);
     EXPECT_EQ(kana.testTimeAugmentation, 0);
     c.dataset = "fashion-mnist";
     const TrainConfig clothing = configWithRecipe(c, "kanalab-best-default");
