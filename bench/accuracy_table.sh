@@ -151,21 +151,21 @@ for r in rows:
 def duration(seconds):
     return f"{seconds:.0f} s" if seconds < 600 else f"{seconds / 60:.1f} min"
 
-def summary(rs, with_seeds):
+def summary(rs):
     acc = [100 * float(r["test_accuracy"]) for r in rs]
     secs = [float(r["train_seconds"]) for r in rs]
-    spread = f" (±{statistics.pstdev(acc):.2f}, {len(acc)} seeds)" if with_seeds and len(acc) > 1 else ""
+    spread = f" (±{statistics.pstdev(acc):.2f}, {len(acc)} seeds)" if len(acc) > 1 else ""
     return f"{statistics.mean(acc):.2f} %{spread}, {duration(statistics.mean(secs))}"
 
 print("| entry | " + " | ".join(datasets) + " |")
 print("|---|" + "---|" * len(datasets))
 for e in entries:
-    print(f"| {e} | " + " | ".join(summary(cells[(e, d)], True) if (e, d) in cells else "–" for d in datasets) + " |")
+    print(f"| {e} | " + " | ".join(summary(cells[(e, d)]) if (e, d) in cells else "–" for d in datasets) + " |")
 print()
 print("| entry | dataset | test accuracy | training time | threads | command |")
 print("|---|---|---|---|---|---|")
 for (entry, dataset), rs in cells.items():
     command = rs[-1]["command"].replace("--seed " + rs[-1]["seed"], "--seed S") if len(rs) > 1 else rs[-1]["command"]
-    print(f"| {entry} | {dataset} | {summary(rs, True)} | {rs[-1]['threads']} | `{command}` |")
+    print(f"| {entry} | {dataset} | {summary(rs)} | {rs[-1]['threads']} | `{command}` |")
 PY
 cat "$out/table.md"
