@@ -25,6 +25,10 @@ struct EvaluationOptions {
     const std::atomic<bool>* cancel = nullptr;
 };
 
+// Whether a model trained with this augmentation gets the mirror image as its first test-time
+// copy: it learned mirrors as the same class (clothing), so the mirror is its most telling view.
+inline bool mirrorsAtTestTime(const AugmentConfig& trainedWith) { return trainedWith.flipProbability > 0; }
+
 // Runs the model in eval mode over the chosen images and builds the report.
 EvalReport evaluateModel(Classifier& model, const ImageSet& images, const std::vector<std::int64_t>& indices,
                          const EvaluationOptions& options);

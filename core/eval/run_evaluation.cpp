@@ -41,7 +41,7 @@ RunEvaluation evaluateRun(const std::string& runDir, const RunEvaluationOptions&
     evaluation.normalization = {meta.normalizationMean, meta.normalizationStd};
     evaluation.loss = config.loss;
     evaluation.ttaCopies = options.ttaCopies >= 0 ? options.ttaCopies : config.testTimeAugmentation;
-    evaluation.ttaMirror = config.augment.flipProbability > 0;
+    evaluation.ttaMirror = mirrorsAtTestTime(config.augment);
     evaluation.cancel = options.cancel;
     RunEvaluation result;
     result.images = test ? plan.testFile : plan.trainFile;

@@ -480,7 +480,7 @@ TrainOutcome Session::run() {
             options.loss = m_config.loss;
             options.device = m_device;
             options.ttaCopies = m_config.testTimeAugmentation;
-            options.ttaMirror = m_config.augment.flipProbability > 0;
+            options.ttaMirror = mirrorsAtTestTime(m_config.augment);
             options.cancel = &m_control.cancel;
             outcome.test = evaluateModel(m_model, *m_plan.testFile, m_plan.testIndices, options);
             outcome.test.split = "test";
