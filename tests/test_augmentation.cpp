@@ -186,6 +186,36 @@ TEST(Recipes, DefaultAugmentationFollowsTheDataset) {
     EXPECT_EQ(configWithRecipe(c, "lenet5-default").augment.flipProbability, 0);
 }
 
+TEST(Recipes, DenseNetsDoNotShiftClothing) {
+    TrainConfig c;
+    for (const std::string recipe : {"mlp-default", "mlp-deep-default"}) {
+        c.dataset = "fashion-mnist";
+        const auto clothing = configWithRecipe(c, recipe).augment;
+        EXPECT_EQ(clothing.flipProbability > 0, recipe == "mlp-default") << recipe << ": as measured, see recipes.cpp";
+        EXPECT_EQ(clothing.translate, 0) << recipe << ": a dense net has no notion of a shifted shape";
+        EXPECT_EQ(clothing.scaleMin, 1.0) << recipe;
+        EXPECT_EQ(clothing.scaleMax, 1.0) << recipe;
+        c.dataset = "kmnist";
+        const auto handwriting = configWithRecipe(c, recipe).augment;
+        EXPECT_EQ(handwriting.flipProbability, 0) << recipe;
+        EXPECT_GT(handwriting.translate, 0) << recipe << ": shifts are what lift dense nets on 8,000 images";
+    }
+}
+
+TEST(Augmenter, MirrorsAloneFlipWithoutResamplingAndMixedWithShiftsStillMirror) {
+    // Mirrors alone take the flip path; with a shift they go through the sampling grid. Either
+    // way an always-mirrored image must come out as its mirror (the shift here is below a
+    // hundredth of a pixel, so the grid's result is the mirror up to rounding).
+    const auto images = asymmetricImages(8);
+    AugmentConfig alone;
+    alone.flipProbability = 1.0;
+    AugmentConfig withShift = alone;
+    withShift.translate = 1e-4;
+    Augmenter a(alone, 3), b(withShift, 3);
+    EXPECT_TRUE(torch::equal(a.apply(images), images.flip({3}))) << "a flip moves whole pixels: exact";
+    EXPECT_TRUE(torch::allclose(b.apply(images), images.flip({3}), 1e-3, 1e-2));
+}
+
 TEST(Recipes, KanalabBestFitsItsTimeBudgetOnTheLargeDataset) {
     TrainConfig c;
     c.dataset = "kmnist";

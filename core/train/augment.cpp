@@ -31,9 +31,16 @@ Augmenter::Augmenter(const AugmentConfig& config, std::uint64_t seed)
       m_geometric(config.rotationDegrees > 0 || config.translate > 0 || config.scaleMin != 1.0 ||
                   config.scaleMax != 1.0 || config.shearDegrees > 0 || config.elasticAlpha > 0 ||
                   config.flipProbability > 0),
+      m_mirrorOnly(config.flipProbability > 0 && config.rotationDegrees <= 0 && config.translate <= 0 &&
+                   config.scaleMin == 1.0 && config.scaleMax == 1.0 && config.shearDegrees <= 0 &&
+                   config.elasticAlpha <= 0),
       m_generator(at::detail::createCPUGenerator(seed)) {}
 
 void Augmenter::reseed(std::uint64_t seed) { m_generator = at::detail::createCPUGenerator(seed); }
+
+at::Tensor Augmenter::mirrorDraw(std::int64_t b) {
+    return at::rand({b}, m_generator, at::kDouble) < m_config.flipProbability;
+}
 
 at::Tensor Augmenter::samplingGrid(std::int64_t b, std::int64_t h, std::int64_t w, const at::Device& device) {
     // theta maps output coordinates to input coordinates in [-1, 1]: rotation R, shear, scale
@@ -50,7 +57,7 @@ at::Tensor Augmenter::samplingGrid(std::int64_t b, std::int64_t h, std::int64_t 
     if (m_config.flipProbability > 0) {
         // A mirror is x -> -x on the output side: negate the first column. Drawn last and only
         // when asked for, so configurations without a flip keep their random sequence.
-        const auto mirror = 1.0 - 2.0 * (at::rand({b}, m_generator, at::kDouble) < m_config.flipProbability).to(at::kDouble);
+        const auto mirror = 1.0 - 2.0 * mirrorDraw(b).to(at::kDouble);
         a00 = a00 * mirror;
         a10 = a10 * mirror;
     }
@@ -94,7 +101,12 @@ void Augmenter::erase(at::Tensor& images) {
 
 at::Tensor Augmenter::apply(const at::Tensor& images) {
     at::Tensor out = images;
-    if (m_geometric) {
+    if (m_mirrorOnly) {
+        // Mirrors alone move whole pixels: flip the chosen images instead of resampling every
+        // image (bilinear sampling costs a dense net on Fashion-MNIST half its epoch time).
+        const auto chosen = mirrorDraw(images.size(0)).to(images.device()).view({-1, 1, 1, 1});
+        out = at::where(chosen, images.flip({3}), images);
+    } else if (m_geometric) {
         const auto grid = samplingGrid(images.size(0), images.size(2), images.size(3), images.device());
         out = at::grid_sampler(images, grid, /*interpolation bilinear*/ 0, /*padding zeros*/ 0,
                                /*align_corners=*/false);

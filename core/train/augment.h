@@ -12,7 +12,8 @@ namespace kanalab {
 
 // On-the-fly augmentation of a batch of images in 0..1 with a dark (0) background, before
 // normalisation. Random affine (rotation, translation, scale, shear) and elastic distortion are
-// folded into one sampling grid and applied with a single grid_sample; random erasing blanks one
+// folded into one sampling grid and applied with a single grid_sample (mirrors too, unless they
+// are the only transform: then the chosen images are flipped); random erasing blanks one
 // rectangle per chosen image. Seeded: the same seed gives the same distortions.
 class Augmenter {
 public:
@@ -27,8 +28,12 @@ private:
     at::Tensor samplingGrid(std::int64_t batch, std::int64_t height, std::int64_t width, const at::Device& device);
     void erase(at::Tensor& images);
 
+    // One draw per image: true where it is mirrored (with probability flipProbability).
+    at::Tensor mirrorDraw(std::int64_t batch);
+
     AugmentConfig m_config;
     bool m_geometric;
+    bool m_mirrorOnly;  // mirrors and no other geometric transform: a flip, no resampling
     at::Generator m_generator;
 };
 

@@ -74,7 +74,20 @@ void mlpPublished(TrainConfig& c) {
 
 // Dense nets see a new distortion of every image each epoch: on KMNIST test-80-20 (8,000
 // images) augmentation lifts the 784-100-100-10 net from 87.70 % to 93.73 % (mean of 3 seeds,
-// 40 epochs) and mlp-deep from 91.50 % to 95.20 %; label smoothing did not help them.
+// 40 epochs) and mlp-deep from 91.50 % to 95.20 %; label smoothing did not help them. Clothing
+// is another matter: a dense net has no notion of a shifted or rescaled shape, and on the 60,000
+// Fashion-MNIST images shifts only blur what it learns. There mlp gets mirrors alone and
+// mlp-deep nothing (seed 42: mlp 88.32 % with clothing's shifts and mirrors, 88.76 % with
+// nothing, 89.60 % with mirrors; mlp-deep 88.85 %, 90.54 %, 89.92 %).
+AugmentConfig denseNetAugmentationFor(const std::string& dataset, bool mirrors) {
+    if (isHandwriting(dataset))
+        return handwritingAugmentation();
+    AugmentConfig a;
+    if (mirrors)
+        a.flipProbability = objectAugmentation().flipProbability;
+    return a;
+}
+
 void mlpDefault(TrainConfig& c) {
     reset(c, "mlp");
     c.recipe = "mlp-default";
@@ -84,7 +97,7 @@ void mlpDefault(TrainConfig& c) {
     c.schedule.name = "cosine";
     c.batchSize = 64;
     c.epochs = 40;
-    c.augment = defaultAugmentationFor(c.dataset);
+    c.augment = denseNetAugmentationFor(c.dataset, /*mirrors=*/true);
 }
 
 void mlpDeepDefault(TrainConfig& c) {
@@ -96,7 +109,7 @@ void mlpDeepDefault(TrainConfig& c) {
     c.schedule.name = "cosine";
     c.batchSize = 64;
     c.epochs = 40;
-    c.augment = defaultAugmentationFor(c.dataset);
+    c.augment = denseNetAugmentationFor(c.dataset, /*mirrors=*/false);
 }
 
 void lenet5Published(TrainConfig& c) {
