@@ -28,12 +28,8 @@ at::Tensor gaussianKernel1d(double sigma) {
 
 Augmenter::Augmenter(const AugmentConfig& config, std::uint64_t seed)
     : m_config(config),
-      m_geometric(config.rotationDegrees > 0 || config.translate > 0 || config.scaleMin != 1.0 ||
-                  config.scaleMax != 1.0 || config.shearDegrees > 0 || config.elasticAlpha > 0 ||
-                  config.flipProbability > 0),
-      m_mirrorOnly(config.flipProbability > 0 && config.rotationDegrees <= 0 && config.translate <= 0 &&
-                   config.scaleMin == 1.0 && config.scaleMax == 1.0 && config.shearDegrees <= 0 &&
-                   config.elasticAlpha <= 0),
+      m_resamples(config.rotationDegrees > 0 || config.translate > 0 || config.scaleMin != 1.0 ||
+                  config.scaleMax != 1.0 || config.shearDegrees > 0 || config.elasticAlpha > 0),
       m_generator(at::detail::createCPUGenerator(seed)) {}
 
 void Augmenter::reseed(std::uint64_t seed) { m_generator = at::detail::createCPUGenerator(seed); }
@@ -101,15 +97,15 @@ void Augmenter::erase(at::Tensor& images) {
 
 at::Tensor Augmenter::apply(const at::Tensor& images) {
     at::Tensor out = images;
-    if (m_mirrorOnly) {
+    if (m_resamples) {
+        const auto grid = samplingGrid(images.size(0), images.size(2), images.size(3), images.device());
+        out = at::grid_sampler(images, grid, /*interpolation bilinear*/ 0, /*padding zeros*/ 0,
+                               /*align_corners=*/false);
+    } else if (m_config.flipProbability > 0) {
         // Mirrors alone move whole pixels: flip the chosen images instead of resampling every
         // image through a sampling grid (for a dense net that costs more than its training step).
         const auto chosen = mirrorDraw(images.size(0)).to(images.device()).view({-1, 1, 1, 1});
         out = at::where(chosen, images.flip({3}), images);
-    } else if (m_geometric) {
-        const auto grid = samplingGrid(images.size(0), images.size(2), images.size(3), images.device());
-        out = at::grid_sampler(images, grid, /*interpolation bilinear*/ 0, /*padding zeros*/ 0,
-                               /*align_corners=*/false);
     } else {
         out = images.clone();
     }

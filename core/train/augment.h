@@ -22,7 +22,7 @@ public:
     void reseed(std::uint64_t seed);
     // images: float [B, C, H, W] on any device; returns a new tensor of the same shape.
     at::Tensor apply(const at::Tensor& images);
-    bool active() const { return m_geometric || m_config.eraseProbability > 0; }
+    bool active() const { return m_resamples || m_config.flipProbability > 0 || m_config.eraseProbability > 0; }
 
 private:
     at::Tensor samplingGrid(std::int64_t batch, std::int64_t height, std::int64_t width, const at::Device& device);
@@ -32,8 +32,9 @@ private:
     at::Tensor mirrorDraw(std::int64_t batch);
 
     AugmentConfig m_config;
-    bool m_geometric;
-    bool m_mirrorOnly;  // mirrors and no other geometric transform: a flip, no resampling
+    // A transform that moves pixels by fractions (affine, elastic): every image goes through the
+    // sampling grid, mirrors included. Without one, mirrors are a flip.
+    bool m_resamples;
     at::Generator m_generator;
 };
 
