@@ -224,7 +224,7 @@ TEST(Recipes, KanalabBestFitsItsTimeBudgetOnTheLargeDataset) {
     EXPECT_EQ(kana.testTimeAugmentation, 0);
     c.dataset = "fashion-mnist";
     const TrainConfig clothing = configWithRecipe(c, "kanalab-best-default");
-    EXPECT_EQ(clothing.epochs, 14);
+    EXPECT_EQ(clothing.epochs, 20);
     EXPECT_EQ(clothing.testTimeAugmentation, 4);
 }
 

@@ -269,14 +269,14 @@ void TestDataRunsViews::datasetChangeTakesTheRecipeAlong() {
     });
     DataView view(&setup);
     QVERIFY(view.augmentEditor()->value().rotationDegrees > 0);
-    // Settings that follow a recipe follow it to clothing: mirrors, no rotation, 14 epochs.
+    // Settings that follow a recipe follow it to clothing: mirrors, no rotation, 20 epochs.
     QTableWidget* table = view.datasetTable();
     table->selectRow(rowOf(table, QStringLiteral("fashion-mnist")));
     QCOMPARE(setup.config().dataset, std::string("fashion-mnist"));
     QCOMPARE(setup.config().recipe, std::string("kanalab-best-default"));
     QCOMPARE(setup.config().augment.flipProbability, 0.5);
     QCOMPARE(setup.config().augment.rotationDegrees, 0.0);
-    QCOMPARE(setup.config().epochs, 14);
+    QCOMPARE(setup.config().epochs, 20);
     QCOMPARE(view.augmentEditor()->value().flipProbability, 0.5);
     saveScreenshot(view, QStringLiteral("data_view_clothing"));
     table->selectRow(rowOf(table, QStringLiteral("kmnist")));
