@@ -15,6 +15,7 @@ packages=(
   qt6-base-dev qt6-qpa-plugins libqcustomplot-dev
   libopencv-dev zlib1g-dev libcurl4-openssl-dev nlohmann-json3-dev libfreetype-dev
   libgtest-dev googletest
+  libjpeg-dev                            # tests write CMYK JPEGs (tests/test_image_folder.cpp)
   fonts-noto-cjk                         # hiragana glyphs in the GUI
   dataset-fashion-mnist                  # the full Fashion-MNIST, 70k images
 )

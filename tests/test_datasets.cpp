@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
@@ -137,35 +138,106 @@ protected:
 // ---------------------------------------------------------------------------------------------
 // Catalogue
 
-TEST(Catalogue, HoldsThreeDatasetsInOrder) {
-    const auto& catalogue = datasetCatalogue();
-    ASSERT_EQ(catalogue.size(), 3u);
-    EXPECT_EQ(catalogue[0].name, "kmnist");
-    EXPECT_EQ(catalogue[1].name, "mnist");
-    EXPECT_EQ(catalogue[2].name, "fashion-mnist");
-    EXPECT_EQ(knownDatasetNames(), "kmnist, mnist, fashion-mnist");
-    for (const auto& info : catalogue) {
+TEST(Catalogue, HoldsTheBuiltInDatasetsInOrder) {
+    const auto catalogue = datasetCatalogue();
+    ASSERT_GE(catalogue.size(), 5u);
+    EXPECT_EQ(catalogue[0]->name, "kmnist");
+    EXPECT_EQ(catalogue[1]->name, "mnist");
+    EXPECT_EQ(catalogue[2]->name, "fashion-mnist");
+    EXPECT_EQ(catalogue[3]->name, "k49");
+    EXPECT_EQ(catalogue[4]->name, "cifar10");
+    EXPECT_EQ(knownDatasetNames().rfind("kmnist, mnist, fashion-mnist, k49, cifar10", 0), 0u);
+    for (std::size_t d = 0; d < 3; ++d) {
+        const DatasetInfo& info = *catalogue[d];
         SCOPED_TRACE(info.name);
         EXPECT_EQ(info.numClasses(), 10);
         EXPECT_EQ(info.rows, 28);
         EXPECT_EQ(info.cols, 28);
         EXPECT_EQ(info.channels, 1);
-        EXPECT_EQ(info.train.count, 60000);
-        EXPECT_EQ(info.test.count, 10000);
-        EXPECT_EQ(info.train.images.fileName, "train-images-idx3-ubyte.gz");
-        EXPECT_EQ(info.train.labels.fileName, "train-labels-idx1-ubyte.gz");
-        EXPECT_EQ(info.test.images.fileName, "t10k-images-idx3-ubyte.gz");
-        EXPECT_EQ(info.test.labels.fileName, "t10k-labels-idx1-ubyte.gz");
-        for (const RemoteFile* file : {&info.train.images, &info.train.labels, &info.test.images, &info.test.labels}) {
-            EXPECT_GT(file->bytes, 0) << file->fileName;
-            EXPECT_EQ(file->md5.size(), 32u) << file->fileName;
-        }
-        ASSERT_FALSE(info.downloadUrls.empty());
-        EXPECT_EQ(info.downloadUrls.front().back(), '/');
-        for (int i = 0; i < info.numClasses(); ++i)
-            EXPECT_EQ(info.classes[static_cast<std::size_t>(i)].index, i);
-        EXPECT_EQ(&findDataset(info.name), &info);
+        EXPECT_EQ(info.format, "IDX");
+        EXPECT_EQ(info.trainCount, 60000);
+        EXPECT_EQ(info.testCount, 10000);
+        const auto train = info.remoteFilesFor(Split::Train);
+        const auto test = info.remoteFilesFor(Split::Test);
+        ASSERT_EQ(train.size(), 2u);
+        ASSERT_EQ(test.size(), 2u);
+        EXPECT_EQ(train[0].fileName, "train-images-idx3-ubyte.gz");
+        EXPECT_EQ(train[1].fileName, "train-labels-idx1-ubyte.gz");
+        EXPECT_EQ(test[0].fileName, "t10k-images-idx3-ubyte.gz");
+        EXPECT_EQ(test[1].fileName, "t10k-labels-idx1-ubyte.gz");
+        EXPECT_TRUE(info.remoteFilesFor(Split::Validation).empty());
     }
+    for (const DatasetInfo* info : catalogue) {
+        SCOPED_TRACE(info->name);
+        for (const RemoteFile& file : info->remoteFiles) {
+            EXPECT_GT(file.bytes, 0) << file.fileName;
+            EXPECT_EQ(file.md5.size(), 32u) << file.fileName;
+        }
+        ASSERT_FALSE(info->downloadUrls.empty());
+        EXPECT_EQ(info->downloadUrls.front().back(), '/');
+        for (int i = 0; i < info->numClasses(); ++i)
+            EXPECT_EQ(info->classes[static_cast<std::size_t>(i)].index, i);
+        EXPECT_EQ(&findDataset(info->name), info);
+        EXPECT_EQ(info->source->info().name, info->name) << "each source carries its own facts";
+        EXPECT_FALSE(info->imported);
+    }
+}
+
+TEST(Catalogue, K49HasItsFortyNineClassesAsGlyphAndRomaji) {
+    const DatasetInfo& k49 = findDataset("k49");
+    ASSERT_EQ(k49.numClasses(), 49);
+    EXPECT_EQ(k49.format, "NPZ");
+    EXPECT_EQ(k49.trainCount, 232365);
+    EXPECT_EQ(k49.testCount, 38547);
+    EXPECT_EQ(k49.classes[0].displayName(), "あ a");
+    EXPECT_EQ(k49.classes[11].displayName(), "し shi");
+    EXPECT_EQ(k49.classes[44].displayName(), "ゐ wi");
+    EXPECT_EQ(k49.classes[45].displayName(), "ゑ we");
+    EXPECT_EQ(k49.classes[47].displayName(), "ん n");
+    EXPECT_EQ(k49.classes[48].glyph, "ゝ");
+    EXPECT_EQ(k49.classes[48].displayName(), "ゝ (iteration mark)");
+    EXPECT_TRUE(k49.handwriting());
+    // The class map in ../shared/data is the official one: its characters, in its order.
+    const std::string classmap = test::sharedDataDir() + "/k49/k49_classmap.csv";
+    std::ifstream in(classmap);
+    if (!in)
+        GTEST_SKIP() << "needs " << classmap;
+    std::string line;
+    std::getline(in, line);  // header
+    int index = 0;
+    while (std::getline(in, line)) {
+        const std::string glyph = line.substr(line.rfind(',') + 1);
+        ASSERT_LT(index, 49);
+        EXPECT_EQ(k49.classes[static_cast<std::size_t>(index)].glyph, glyph) << "class " << index;
+        ++index;
+    }
+    EXPECT_EQ(index, 49);
+}
+
+TEST(Catalogue, Cifar10IsColourPhotosFromOneArchive) {
+    const DatasetInfo& cifar = findDataset("cifar10");
+    EXPECT_EQ(cifar.channels, 3);
+    EXPECT_EQ(cifar.rows, 32);
+    EXPECT_EQ(cifar.cols, 32);
+    EXPECT_TRUE(cifar.colour());
+    EXPECT_FALSE(cifar.handwriting());
+    ASSERT_EQ(cifar.remoteFiles.size(), 1u);
+    EXPECT_EQ(cifar.remoteFiles[0].fileName, "cifar-10-binary.tar.gz");
+    EXPECT_EQ(cifar.remoteFiles[0].bytes, 170052171);
+    EXPECT_EQ(cifar.remoteFiles[0].md5, "c32a1d4ab5d03f1284b67883e8d87530");
+    EXPECT_TRUE(cifar.remoteFiles[0].serves(Split::Train));
+    EXPECT_TRUE(cifar.remoteFiles[0].serves(Split::Test));
+    EXPECT_EQ(cifar.remoteBytes({Split::Train, Split::Test}), 170052171) << "one archive, counted once";
+    EXPECT_EQ(cifar.classes[9].label, "truck");
+}
+
+TEST(Catalogue, EachDatasetStatesHowADrawingIsFramed) {
+    EXPECT_EQ(findDataset("mnist").traits.canvas.boxSize, 20);
+    EXPECT_TRUE(findDataset("mnist").traits.canvas.centreOfMass);
+    EXPECT_EQ(findDataset("kmnist").traits.canvas.boxSize, 28);
+    EXPECT_GT(findDataset("kmnist").traits.canvas.strokeFraction, 0);
+    EXPECT_EQ(findDataset("k49").traits.canvas.strokeFraction, findDataset("kmnist").traits.canvas.strokeFraction);
+    EXPECT_EQ(findDataset("fashion-mnist").traits.kind, ImageKind::Photo);
 }
 
 TEST(Catalogue, KmnistClassesCarryGlyphsAndRomaji) {

@@ -6,6 +6,7 @@
 #include "data/splits.h"
 #include "predict/model_library.h"
 #include "predict/predictor.h"
+#include "train/checkpoint.h"
 #include "support/test_data.h"
 
 #include <gtest/gtest.h>
@@ -45,6 +46,14 @@ TEST_P(ShippedModel, LoadsAndScoresWhatItsCardSays) {
     const double claimed = cardAccuracy(card);
     ASSERT_GT(claimed, 90.0) << "the model card beside " << path << " states no accuracy";
     EXPECT_NE(card.find("test-80-20"), std::string::npos) << "the card names the protocol it was measured on";
+
+    // The shipped weights are checkpoint format 1 (one normalisation mean and deviation): they
+    // must keep loading and scoring exactly as before format 2 (per channel) came.
+    const CheckpointMeta meta = readCheckpointMeta(path);
+    EXPECT_EQ(meta.formatVersion, 1);
+    ASSERT_EQ(meta.normalizationMean.size(), 1u);
+    ASSERT_EQ(meta.normalizationStd.size(), 1u);
+    EXPECT_GT(meta.normalizationStd[0], 0.1f);
 
     Predictor predictor(path);
     EXPECT_EQ(predictor.dataset(), dataset);

@@ -356,7 +356,8 @@ TEST(Checkpoints, RoundTripGivesTheSamePredictions) {
     EXPECT_EQ(meta.epoch, o.bestEpoch);
     ASSERT_EQ(meta.classes.size(), 10u);
     EXPECT_EQ(meta.classes[0].glyph, "お");
-    EXPECT_GT(meta.normalizationStd, 0.1f);
+    ASSERT_EQ(meta.normalizationStd.size(), 1u);
+    EXPECT_GT(meta.normalizationStd[0], 0.1f);
     EXPECT_EQ(meta.config.seed, 7u);
     EXPECT_FALSE(model->is_training()) << "loaded for inference";
 

@@ -14,6 +14,10 @@ const std::vector<CommandInfo>& allCommands() {
     static const std::vector<CommandInfo> commands = {
         {"datasets", "datasets [--data-dir DIR]", runDatasets},
         {"download", "download DATASET [--split train|test|all] [--data-dir DIR] [--mirror URL]", runDownload},
+        {"import",
+         "import PATH [--name NAME] [--format auto|folder|list] [--size S|ROWSxCOLS] [--channels 1|3] [--crop] "
+         "[--kind handwriting|photo] [--test-fraction F] [--seed S] [--threads T] [--force] [--data-dir DIR]",
+         runImport},
         {"inspect", "inspect DATASET [--split train|test] [--data-dir DIR] [--grid FILE.png]", runInspect},
         {"models", "models [NAME] [--option name=value,...] [--channels C] [--size S] [--classes K]", runModels},
         {"train",

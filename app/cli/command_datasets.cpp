@@ -20,7 +20,10 @@ std::string describeSplit(const DatasetInfo& info, const SplitStatus& split) {
     text += "missing";
     if (split.missing.size() == 1)
         text += " " + split.missing.front().fileName;
-    text += " (" + formatBytes(split.missingBytes()) + " to download)";
+    if (split.missingBytes() > 0)
+        text += " (" + formatBytes(split.missingBytes()) + " to download)";
+    else if (!split.problem.empty())
+        text += " (" + split.problem + ")";
     return text;
 }
 
@@ -30,13 +33,23 @@ int runDatasets(const std::vector<std::string>& args) {
     const Arguments arguments(args, {"--data-dir"});
     arguments.expectPositionals(0, 0, "");
     const auto roots = dataRoots(arguments.value("--data-dir"));
-    for (const auto& info : datasetCatalogue()) {
-        const DatasetStatus status = locateDataset(info, roots);
+    for (const DatasetInfo* info : datasetCatalogue(roots)) {
+        const DatasetStatus status = locateDataset(*info, roots);
+        // K49's 49 or an imported set's thousands of classes: the first dozen say enough.
+        constexpr std::size_t kShown = 12;
         std::string classes;
-        for (const auto& c : info.classes)
+        for (std::size_t i = 0; i < info->classes.size() && i < kShown; ++i) {
+            const ClassInfo& c = info->classes[i];
             classes += (classes.empty() ? "" : " ") + (c.glyph.empty() ? c.label : c.displayName());
-        std::cout << info.name << "  " << info.numClasses() << " classes (" << classes << ")  "
-                  << describeSplit(info, status.train) << "  " << describeSplit(info, status.test) << "\n";
+        }
+        if (info->classes.size() > kShown)
+            classes += " ...";
+        std::cout << info->name << "  " << info->numClasses() << " classes (" << classes << ")  " << info->channels
+                  << "x" << info->rows << "x" << info->cols << " " << info->format << "  "
+                  << describeSplit(*info, status.train) << "  ";
+        if (status.validation.present)
+            std::cout << describeSplit(*info, status.validation) << "  ";
+        std::cout << describeSplit(*info, status.test) << "\n";
     }
     return 0;
 }

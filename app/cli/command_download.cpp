@@ -93,9 +93,7 @@ int runDownload(const std::vector<std::string>& args) {
         splits.push_back(Split::Train);
     if (splitWord != "train")
         splits.push_back(Split::Test);
-    std::int64_t bytes = 0;
-    for (Split split : splits)
-        bytes += info.files(split).images.bytes + info.files(split).labels.bytes;
+    const std::int64_t bytes = info.remoteBytes(splits);
     const std::string root = downloadRoot(arguments.value("--data-dir"));
     std::cout << info.name << " " << (splitWord == "all" ? "train and test" : splitWord) << " (" << formatBytes(bytes)
               << ") into " << joinPath(root, info.name) << " from "

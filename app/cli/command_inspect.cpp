@@ -13,12 +13,14 @@ namespace kanalab::cli {
 int runInspect(const std::vector<std::string>& args) {
     const Arguments arguments(args, {"--data-dir", "--split", "--grid"});
     arguments.expectPositionals(1, 1, "dataset name (one of " + knownDatasetNames() + ")");
-    const DatasetInfo& info = findDataset(arguments.positionals()[0]);
-    const DatasetStatus status = locateDataset(info, dataRoots(arguments.value("--data-dir")), false);
+    const auto roots = dataRoots(arguments.value("--data-dir"));
+    const DatasetInfo& info = findDataset(arguments.positionals()[0], roots);
+    const DatasetStatus status = locateDataset(info, roots, false);
 
     // Without --split, inspect what is there, preferring the larger train split.
     const std::string fallback = status.train.present || !status.test.present ? "train" : "test";
-    const Split split = arguments.choice("--split", fallback, {"train", "test"}) == "train" ? Split::Train : Split::Test;
+    const std::string splitWord = arguments.choice("--split", fallback, {"train", "validation", "test"});
+    const Split split = splitWord == "train" ? Split::Train : splitWord == "test" ? Split::Test : Split::Validation;
     const ImageSet set = loadSplit(status, split);
 
     const auto counts = countPerClass(set, info.numClasses());

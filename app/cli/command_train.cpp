@@ -7,6 +7,8 @@
 
 #include "common/error.h"
 #include "common/format.h"
+#include "data/data_dirs.h"
+#include "data/import.h"
 #include "models/model_spec.h"
 #include "train/recipes.h"
 #include "train/trainer.h"
@@ -27,11 +29,20 @@ TrainConfig configFromArguments(const Arguments& a) {
     if (!a.has("--model") && !a.has("--recipe"))
         throw UsageError("train needs --model NAME (one of " + knownModelNames() + ") or --recipe NAME");
     c.dataset = a.value("--dataset", "kmnist");
+    // `--dataset PATH` (a folder or list file, not a name): imported on the fly, or its cache
+    // reused when the files have not changed.
+    if (c.dataset.find('/') != std::string::npos || isDirectory(c.dataset)) {
+        std::cerr << "importing " << c.dataset << "...\n";
+        const ImportResult imported = importDataset(c.dataset, downloadRoot(a.value("--data-dir")), ImportOptions{});
+        std::cerr << (imported.reused ? "reusing the import of " : "imported ") << imported.meta.sourcePath << " as "
+                  << imported.dataset->name << " (" << imported.meta.totalImages() << " images)\n";
+        c.dataset = imported.dataset->name;
+    }
     std::string model;
     const Recipe* found = nullptr;
     try {
         // An unknown dataset, model or recipe name is a bad flag value like any other: exit 2.
-        findDataset(c.dataset);
+        findDataset(c.dataset, dataRoots(a.value("--data-dir")));
         model = a.value("--model", a.has("--recipe") ? findRecipe(a.value("--recipe")).model : "");
         findModelInfo(model);
         found = a.has("--recipe") ? &findRecipe(a.value("--recipe")) : &defaultRecipeFor(model);

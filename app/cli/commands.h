@@ -10,6 +10,7 @@ namespace kanalab::cli {
 // process exit code. Errors are thrown: UsageError (exit 2) or kanalab::Error (exit 1).
 int runDatasets(const std::vector<std::string>& args);
 int runDownload(const std::vector<std::string>& args);
+int runImport(const std::vector<std::string>& args);
 int runInspect(const std::vector<std::string>& args);
 int runModels(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);

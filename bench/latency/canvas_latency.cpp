@@ -87,8 +87,8 @@ int main(int argc, char** argv) {
         meta.spec = model->spec();
         meta.dataset = kmnist.name;
         meta.classes = kmnist.classes;
-        meta.normalizationMean = 0.19f;
-        meta.normalizationStd = 0.35f;
+        meta.normalizationMean = {0.19f};
+        meta.normalizationStd = {0.35f};
         const std::string path = "/tmp/kanalab-latency-" + name + ".pt";
         saveCheckpoint(path, {&model, nullptr, nullptr, nullptr}, meta);
         Predictor predictor(path);

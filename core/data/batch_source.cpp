@@ -9,20 +9,60 @@
 namespace kanalab {
 namespace {
 
-void convertInto(const ImageSet& set, const std::int64_t* indices, std::size_t count, Normalization normalization,
-                 float* out) {
+void convertInto(const ImageSet& set, const std::int64_t* indices, std::size_t count,
+                 const Normalization& normalization, float* out) {
     const std::size_t bytes = set.imageBytes();
-    const float scale = 1.0f / (255.0f * normalization.std);
-    const float shift = -normalization.mean / normalization.std;
+    const std::size_t plane = static_cast<std::size_t>(set.rows) * set.cols;
+    normalization.check(set.channels);
+    std::vector<float> scale(static_cast<std::size_t>(set.channels)), shift(scale.size());
+    for (int c = 0; c < set.channels; ++c) {
+        scale[static_cast<std::size_t>(c)] = 1.0f / (255.0f * normalization.stdOf(c));
+        shift[static_cast<std::size_t>(c)] = -normalization.meanOf(c) / normalization.stdOf(c);
+    }
     for (std::size_t i = 0; i < count; ++i) {
         const std::uint8_t* src = set.image(indices[i]);
         float* dst = out + i * bytes;
-        for (std::size_t p = 0; p < bytes; ++p)
-            dst[p] = static_cast<float>(src[p]) * scale + shift;
+        for (int c = 0; c < set.channels; ++c) {
+            const float a = scale[static_cast<std::size_t>(c)], b = shift[static_cast<std::size_t>(c)];
+            const std::size_t offset = static_cast<std::size_t>(c) * plane;
+            for (std::size_t p = offset; p < offset + plane; ++p)
+                dst[p] = static_cast<float>(src[p]) * a + b;
+        }
     }
 }
 
 }  // namespace
+
+Normalization::Normalization(std::vector<float> means, std::vector<float> stds)
+    : mean(std::move(means)), std(std::move(stds)) {}
+
+void Normalization::check(int channels) const {
+    const auto fits = [&](std::size_t n) { return n == 1 || n == static_cast<std::size_t>(channels); };
+    if (mean.empty() || std.empty() || !fits(mean.size()) || !fits(std.size()))
+        throw Error("the normalisation has " + std::to_string(mean.size()) + " means and " + std::to_string(std.size()) +
+                    " deviations for " + std::to_string(channels) + "-channel images");
+    for (float s : std)
+        if (!(s > 0))
+            throw Error("a normalisation deviation is " + std::to_string(s) + "; it must be above 0");
+}
+
+void normalizeInPlace(at::Tensor& images, const Normalization& normalization) {
+    const int channels = static_cast<int>(images.size(1));
+    normalization.check(channels);
+    if (normalization.mean.size() == 1 && normalization.std.size() == 1) {
+        images.sub_(normalization.mean[0]).div_(normalization.std[0]);
+        return;
+    }
+    std::vector<float> means(static_cast<std::size_t>(channels)), stds(means.size());
+    for (int c = 0; c < channels; ++c) {
+        means[static_cast<std::size_t>(c)] = normalization.meanOf(c);
+        stds[static_cast<std::size_t>(c)] = normalization.stdOf(c);
+    }
+    const auto options = at::TensorOptions().dtype(at::kFloat);
+    const at::Tensor m = at::tensor(means, options).view({1, channels, 1, 1}).to(images.device());
+    const at::Tensor s = at::tensor(stds, options).view({1, channels, 1, 1}).to(images.device());
+    images.sub_(m).div_(s);
+}
 
 BatchSource::BatchSource(std::shared_ptr<const ImageSet> images, std::vector<std::int64_t> indices, int batchSize,
                          Normalization normalization, bool shuffle, std::uint64_t seed)
@@ -69,7 +109,8 @@ bool BatchSource::next(Batch& batch) {
     return true;
 }
 
-at::Tensor imagesToTensor(const ImageSet& set, const std::vector<std::int64_t>& indices, Normalization normalization) {
+at::Tensor imagesToTensor(const ImageSet& set, const std::vector<std::int64_t>& indices,
+                          const Normalization& normalization) {
     at::Tensor out =
         at::empty({static_cast<std::int64_t>(indices.size()), set.channels, set.rows, set.cols}, at::kFloat);
     convertInto(set, indices.data(), indices.size(), normalization, out.data_ptr<float>());

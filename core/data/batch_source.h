@@ -11,13 +11,26 @@
 
 namespace kanalab {
 
-// Pixel scaling applied when bytes become floats: value = (byte / 255 - mean) / std.
+// Pixel scaling applied when bytes become floats: value = (byte / 255 - mean[c]) / std[c], per
+// channel c. One value serves every channel (the grayscale datasets, and checkpoints of format
+// 1, which stored one mean and one deviation).
 struct Normalization {
-    float mean = 0.0f;
-    float std = 1.0f;
+    std::vector<float> mean{0.0f};
+    std::vector<float> std{1.0f};
+
+    Normalization() = default;
+    Normalization(float oneMean, float oneStd) : mean{oneMean}, std{oneStd} {}
+    Normalization(std::vector<float> means, std::vector<float> stds);
 
     static Normalization unit() { return {}; }  // 0..1
+    float meanOf(int channel) const { return mean[mean.size() == 1 ? 0 : static_cast<std::size_t>(channel)]; }
+    float stdOf(int channel) const { return std[std.size() == 1 ? 0 : static_cast<std::size_t>(channel)]; }
+    // Throws kanalab::Error unless it has one value, or one per channel, and every std is > 0.
+    void check(int channels) const;
 };
+
+// Normalises a float batch [N, C, H, W] of 0..1 values in place.
+void normalizeInPlace(at::Tensor& images, const Normalization& normalization);
 
 struct Batch {
     at::Tensor images;                  // float [B, C, H, W]
@@ -56,6 +69,7 @@ private:
 };
 
 // Converts the chosen images to one float tensor [N, C, H, W] (for evaluation and previews).
-at::Tensor imagesToTensor(const ImageSet& set, const std::vector<std::int64_t>& indices, Normalization normalization);
+at::Tensor imagesToTensor(const ImageSet& set, const std::vector<std::int64_t>& indices,
+                          const Normalization& normalization);
 
 }  // namespace kanalab

@@ -2,40 +2,97 @@
 #include "data/dataset_store.h"
 
 #include "common/error.h"
-#include "common/format.h"
 #include "data/byte_stream.h"
 #include "data/idx_reader.h"
+#include "data/npz_reader.h"
+
+#include <fstream>
 
 namespace kanalab {
 namespace {
 
-// The official name, or the same file already inflated.
-std::string findFileIn(const std::string& folder, const std::string& officialName) {
-    const std::string packed = joinPath(folder, officialName);
-    if (isRegularFile(packed))
-        return packed;
-    const std::string suffix = ".gz";
-    if (officialName.size() > suffix.size() && officialName.compare(officialName.size() - 3, 3, suffix) == 0) {
-        const std::string inflated = joinPath(folder, officialName.substr(0, officialName.size() - 3));
-        if (isRegularFile(inflated))
-            return inflated;
-    }
-    return {};
+// Zip archives (.npz) start with "PK\3\4"; anything else is read as IDX (plain or gzip).
+bool looksLikeZip(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
 }
 
-struct Candidate {
-    std::string folder;
-    std::string origin;
-};
+// Cheap enough for listings on the UI thread: an IDX header, or the small labels .npz (K49's
+// train labels are 164 kB; its images would mean inflating 66 MB).
+std::int64_t countImages(const std::string& imagesPath, const std::string& labelsPath) {
+    if (looksLikeZip(imagesPath))
+        return static_cast<std::int64_t>(npyToLabels(readNpzFile(labelsPath), fileNameOf(labelsPath)).size());
+    return readIdxDims(imagesPath, IdxKind::Images).front();
+}
 
-SplitStatus locateSplit(const DatasetInfo& info, Split split, const std::vector<Candidate>& candidates,
-                        bool readCounts) {
-    const SplitFiles& files = info.files(split);
+void checkSize(const std::string& imagesName, std::int64_t rows, std::int64_t cols, int wantRows, int wantCols,
+               const std::string& owner) {
+    if ((wantRows > 0 && rows != wantRows) || (wantCols > 0 && cols != wantCols))
+        throw Error(imagesName + ": images are " + std::to_string(rows) + "x" + std::to_string(cols) + " but " + owner +
+                    " images are " + std::to_string(wantRows) + "x" + std::to_string(wantCols));
+}
+
+void checkPair(const std::string& imagesName, std::int64_t images, const std::string& labelsName,
+               std::int64_t labels) {
+    if (images != labels)
+        throw Error(imagesName + " holds " + std::to_string(images) + " images but " + labelsName + " holds " +
+                    std::to_string(labels) + " labels: the two files do not belong together");
+}
+
+void checkLabels(const std::vector<std::int64_t>& labels, int numClasses, const std::string& labelsName,
+                 const std::string& owner) {
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        if (labels[i] < 0 || labels[i] >= numClasses)
+            throw Error(labelsName + ": label " + std::to_string(labels[i]) + " at index " + std::to_string(i) +
+                        " is outside the " + std::to_string(numClasses) + " classes of " + owner + " (0-" +
+                        std::to_string(numClasses - 1) + ")");
+}
+
+ImageSet loadNpzPair(const std::string& imagesPath, const std::string& labelsPath, int numClasses, int rows, int cols,
+                     const std::string& owner) {
+    const std::string imagesName = fileNameOf(imagesPath);
+    const std::string labelsName = fileNameOf(labelsPath);
+    NpyImages images = npyToImages(readNpzFile(imagesPath), imagesName);
+    std::vector<std::int64_t> labels = npyToLabels(readNpzFile(labelsPath), labelsName);
+    checkPair(imagesName, images.count, labelsName, static_cast<std::int64_t>(labels.size()));
+    checkSize(imagesName, images.rows, images.cols, rows, cols, owner);
+    checkLabels(labels, numClasses, labelsName, owner);
+    ImageSet set;
+    set.channels = images.channels;
+    set.rows = images.rows;
+    set.cols = images.cols;
+    set.pixels = std::move(images.pixels);
+    set.labels = std::move(labels);
+    return set;
+}
+
+}  // namespace
+
+PairedFileSource::PairedFileSource(DatasetInfo info, std::vector<AlternatePair> alternates)
+    : DatasetSource(std::move(info)), m_alternates(std::move(alternates)) {}
+
+SplitStatus PairedFileSource::locateSplit(Split split, const std::vector<Candidate>& candidates,
+                                          bool readCounts) const {
+    const std::vector<RemoteFile> files = info().remoteFilesFor(split);
     SplitStatus status;
     status.split = split;
+    if (files.size() != 2)
+        return status;  // this dataset has no such split
     for (const auto& candidate : candidates) {
-        const std::string images = findFileIn(candidate.folder, files.images.fileName);
-        const std::string labels = findFileIn(candidate.folder, files.labels.fileName);
+        std::string images = findFileIn(candidate.folder, files[0].fileName);
+        std::string labels = findFileIn(candidate.folder, files[1].fileName);
+        for (const auto& alternate : m_alternates) {
+            if (alternate.split != split || (!images.empty() && !labels.empty()))
+                continue;
+            const std::string altImages = findFileIn(candidate.folder, alternate.images);
+            const std::string altLabels = findFileIn(candidate.folder, alternate.labels);
+            if (!altImages.empty() && !altLabels.empty()) {
+                images = altImages;
+                labels = altLabels;
+            }
+        }
         if (!images.empty() && !labels.empty()) {
             status.present = true;
             status.imagesPath = images;
@@ -50,12 +107,12 @@ SplitStatus locateSplit(const DatasetInfo& info, Split split, const std::vector<
             status.labelsPath = labels;
     }
     if (status.imagesPath.empty())
-        status.missing.push_back(files.images);
+        status.missing.push_back(files[0]);
     if (status.labelsPath.empty())
-        status.missing.push_back(files.labels);
+        status.missing.push_back(files[1]);
     if (status.present && readCounts) {
         try {
-            status.count = readIdxDims(status.imagesPath, IdxKind::Images).front();
+            status.count = countImages(status.imagesPath, status.labelsPath);
         } catch (const Error& e) {
             status.problem = e.what();
         }
@@ -63,33 +120,32 @@ SplitStatus locateSplit(const DatasetInfo& info, Split split, const std::vector<
     return status;
 }
 
-}  // namespace
-
-std::int64_t SplitStatus::missingBytes() const {
-    std::int64_t total = 0;
-    for (const auto& file : missing)
-        total += file.bytes;
-    return total;
-}
-
-DatasetStatus locateDataset(const DatasetInfo& info, const std::vector<DataRoot>& roots, bool readCounts) {
-    std::vector<Candidate> candidates;
-    for (const auto& root : roots)
-        candidates.push_back({joinPath(root.path, info.name), root.origin});
-    for (const auto& folder : info.systemFolders)
-        candidates.push_back({folder, "system folder"});
-
+DatasetStatus PairedFileSource::locate(const std::vector<DataRoot>& roots, bool readCounts) const {
+    const auto candidates = candidateFolders(roots);
     DatasetStatus status;
-    status.info = &info;
-    status.train = locateSplit(info, Split::Train, candidates, readCounts);
-    status.test = locateSplit(info, Split::Test, candidates, readCounts);
+    status.info = &info();
+    status.train = locateSplit(Split::Train, candidates, readCounts);
+    status.validation.split = Split::Validation;
+    status.test = locateSplit(Split::Test, candidates, readCounts);
     return status;
 }
 
-std::string downloadHint(const DatasetInfo& info, Split split) {
-    const SplitFiles& files = info.files(split);
-    return "run: kanalab-cli download " + info.name + " --split " + splitName(split) + " (" +
-           formatBytes(files.images.bytes + files.labels.bytes) + ")";
+ImageSet PairedFileSource::load(const DatasetStatus& status, Split split) const {
+    const SplitStatus& where = status.split(split);
+    if (!where.present)
+        throwMissing(status, split);
+    ImageSet set = loadImageLabelPair(where.imagesPath, where.labelsPath, info().numClasses(), info().rows, info().cols,
+                                      info().name);
+    set.source = info().name + " " + splitName(split);
+    return set;
+}
+
+ImageSet loadImageLabelPair(const std::string& imagesPath, const std::string& labelsPath, int numClasses, int rows,
+                            int cols, const std::string& datasetName) {
+    const std::string owner = datasetName.empty() ? std::string("this dataset") : datasetName;
+    if (looksLikeZip(imagesPath) || looksLikeZip(labelsPath))
+        return loadNpzPair(imagesPath, labelsPath, numClasses, rows, cols, owner);
+    return loadIdxPair(imagesPath, labelsPath, numClasses, rows, cols, datasetName);
 }
 
 ImageSet loadIdxPair(const std::string& imagesPath, const std::string& labelsPath, int numClasses, int rows, int cols,
@@ -100,47 +156,16 @@ ImageSet loadIdxPair(const std::string& imagesPath, const std::string& labelsPat
     const std::string labelsName = fileNameOf(labelsPath);
     const std::string owner = datasetName.empty() ? std::string("this dataset") : datasetName;
 
-    if (images.count() != labels.count())
-        throw Error(imagesName + " holds " + std::to_string(images.count()) + " images but " + labelsName + " holds " +
-                    std::to_string(labels.count()) + " labels: the two files do not belong together");
-    if ((rows > 0 && images.dims[1] != rows) || (cols > 0 && images.dims[2] != cols))
-        throw Error(imagesName + ": images are " + std::to_string(images.dims[1]) + "x" +
-                    std::to_string(images.dims[2]) + " but " + owner + " images are " + std::to_string(rows) + "x" +
-                    std::to_string(cols));
+    checkPair(imagesName, images.count(), labelsName, labels.count());
+    checkSize(imagesName, images.dims[1], images.dims[2], rows, cols, owner);
 
     ImageSet set;
     set.channels = 1;
     set.rows = static_cast<int>(images.dims[1]);
     set.cols = static_cast<int>(images.dims[2]);
     set.pixels = std::move(images.data);
-    set.labels.reserve(labels.data.size());
-    for (std::size_t i = 0; i < labels.data.size(); ++i) {
-        const int label = labels.data[i];
-        if (label >= numClasses)
-            throw Error(labelsName + ": label " + std::to_string(label) + " at index " + std::to_string(i) +
-                        " is outside the " + std::to_string(numClasses) + " classes of " + owner + " (0-" +
-                        std::to_string(numClasses - 1) + ")");
-        set.labels.push_back(label);
-    }
-    return set;
-}
-
-ImageSet loadSplit(const DatasetStatus& status, Split split) {
-    const DatasetInfo& info = *status.info;
-    const SplitStatus& where = status.split(split);
-    if (!where.present) {
-        std::string what = info.name + " has no " + splitName(split) + " split here";
-        if (!where.missing.empty()) {
-            what += " (missing ";
-            for (std::size_t i = 0; i < where.missing.size(); ++i)
-                what += (i ? ", " : "") + where.missing[i].fileName;
-            what += ")";
-        }
-        throw Error(what + "; " + downloadHint(info, split) +
-                    (split == Split::Train ? ", or use --split-protocol test-80-20 to train on the test files" : ""));
-    }
-    ImageSet set = loadIdxPair(where.imagesPath, where.labelsPath, info.numClasses(), info.rows, info.cols, info.name);
-    set.source = info.name + " " + splitName(split);
+    set.labels.assign(labels.data.begin(), labels.data.end());
+    checkLabels(set.labels, numClasses, labelsName, owner);
     return set;
 }
 

@@ -545,13 +545,17 @@ DownloadResult downloadDataset(const DatasetInfo& info, std::vector<Split> split
     // Train before test, each at most once, whatever order the caller gave.
     std::sort(splits.begin(), splits.end());
     splits.erase(std::unique(splits.begin(), splits.end()), splits.end());
+    // A file that holds several splits (CIFAR-10's one archive) is fetched once.
     std::vector<const RemoteFile*> files;
     std::int64_t totalBytes = 0;
-    for (Split split : splits)
-        for (const RemoteFile* file : {&info.files(split).images, &info.files(split).labels}) {
-            files.push_back(file);
-            totalBytes += file->bytes;
+    for (const RemoteFile& file : info.remoteFiles)
+        if (std::any_of(splits.begin(), splits.end(), [&](Split s) { return file.serves(s); })) {
+            files.push_back(&file);
+            totalBytes += file.bytes;
         }
+    if (files.empty())
+        throw Error(info.name + " cannot be downloaded" +
+                    (info.imported ? " (it was imported from " + info.description + ")" : std::string()));
 
     DownloadResult result;
     result.folder = joinPath(targetRoot, info.name);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "predict/preprocess.h"
+#include "data/gray_image.h"
 
 #include <memory>
 #include <string>

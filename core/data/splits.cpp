@@ -90,6 +90,23 @@ DataPlan planData(const DatasetStatus& status, const DataPlanOptions& options) {
     const int classes = status.info->numClasses();
 
     std::vector<std::int64_t> trainPool;
+    if (options.protocol == SplitProtocol::Official && status.validation.present && status.train.present) {
+        // The dataset's own validation split (an imported train/val/test folder) is used as it
+        // is: the validation fraction does not apply.
+        auto joined = std::make_shared<ImageSet>(status.info->source->loadTrainAndValidation(status));
+        const std::int64_t trainCount = status.train.count >= 0 ? status.train.count : 0;
+        plan.trainFile = joined;
+        for (std::int64_t i = 0; i < joined->count(); ++i)
+            (i < trainCount ? plan.trainIndices : plan.validationIndices).push_back(i);
+        if (status.test.present) {
+            auto test = std::make_shared<ImageSet>(loadSplit(status, Split::Test));
+            plan.testIndices = allIndices(test->labels.size());
+            plan.testFile = test;
+        } else {
+            plan.testFile = plan.trainFile;
+        }
+        return plan;
+    }
     if (options.protocol == SplitProtocol::Official) {
         auto train = std::make_shared<ImageSet>(loadSplit(status, Split::Train));
         plan.trainFile = train;

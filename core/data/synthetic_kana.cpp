@@ -5,7 +5,7 @@
 #include "common/random.h"
 #include "data/data_dirs.h"
 #include "data/glyph_renderer.h"
-#include "predict/preprocess.h"
+#include "data/ink_frame.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -149,7 +149,7 @@ ImageSet renderSyntheticSet(const DatasetInfo& info, const SyntheticOptions& opt
 
     // Framed exactly as the canvas frames a drawing, stroke floor included: the model learns from
     // what it will be shown.
-    const PreprocessOptions frame = preprocessFor(info.name);
+    const PreprocessOptions frame = info.traits.canvas;
     ImageSet set;
     set.channels = 1;
     set.rows = info.rows;
@@ -177,16 +177,6 @@ ImageSet renderSyntheticSet(const DatasetInfo& info, const SyntheticOptions& opt
         }
     }
     return set;
-}
-
-ImageSet appendImages(const ImageSet& base, const ImageSet& extra) {
-    if (extra.count() > 0 && (extra.rows != base.rows || extra.cols != base.cols || extra.channels != base.channels))
-        throw Error("cannot mix " + std::to_string(extra.rows) + "x" + std::to_string(extra.cols) + " images into " +
-                    base.source + " (" + std::to_string(base.rows) + "x" + std::to_string(base.cols) + ")");
-    ImageSet out = base;
-    out.pixels.insert(out.pixels.end(), extra.pixels.begin(), extra.pixels.end());
-    out.labels.insert(out.labels.end(), extra.labels.begin(), extra.labels.end());
-    return out;
 }
 
 }  // namespace kanalab

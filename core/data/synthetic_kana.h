@@ -35,8 +35,4 @@ std::vector<std::string> installedHandwritingFonts();
 // kanalab::Error when no font can be opened or the dataset has no glyphs to draw.
 ImageSet renderSyntheticSet(const DatasetInfo& info, const SyntheticOptions& options);
 
-// A new set: `base` followed by `extra` (same image size); the returned indices of the extra
-// images start at base.count().
-ImageSet appendImages(const ImageSet& base, const ImageSet& extra);
-
 }  // namespace kanalab

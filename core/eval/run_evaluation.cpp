@@ -23,8 +23,8 @@ RunEvaluation evaluateRun(const std::string& runDir, const RunEvaluationOptions&
     CheckpointMeta meta;
     Classifier model = loadModelFromCheckpoint(checkpoint, &meta);
 
-    const DatasetInfo& info = findDataset(config.dataset);
     const std::string dataDir = options.dataDir.empty() ? config.dataDir : options.dataDir;
+    const DatasetInfo& info = findDataset(config.dataset, dataRoots(dataDir));
     DataPlanOptions planOptions;
     planOptions.protocol = config.protocol;
     planOptions.validationFraction = config.validationFraction;
@@ -38,7 +38,7 @@ RunEvaluation evaluateRun(const std::string& runDir, const RunEvaluationOptions&
                     (test ? "the dataset's test split is missing" : "it was trained with no validation split") + ")");
 
     EvaluationOptions evaluation;
-    evaluation.normalization = {meta.normalizationMean, meta.normalizationStd};
+    evaluation.normalization = Normalization(meta.normalizationMean, meta.normalizationStd);
     evaluation.loss = config.loss;
     evaluation.ttaCopies = options.ttaCopies >= 0 ? options.ttaCopies : config.testTimeAugmentation;
     evaluation.ttaMirror = mirrorsAtTestTime(config.augment);

@@ -29,7 +29,8 @@ struct Predictor::Impl {
         auto x = bytes.to(torch::kFloat).div_(255.0f);
         if (meta.spec.channels > 1)
             x = x.expand({1, meta.spec.channels, input.rows, input.cols}).contiguous();
-        return x.sub_(meta.normalizationMean).div_(meta.normalizationStd);
+        normalizeInPlace(x, {meta.normalizationMean, meta.normalizationStd});
+        return x;
     }
 };
 

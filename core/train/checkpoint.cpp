@@ -51,11 +51,16 @@ CheckpointMeta readMeta(torch::serialize::InputArchive& archive, const std::stri
     c10::IValue value;
     if (!archive.try_read(kMetaKey, value) || !value.isString())
         throw Error(path + ": a LibTorch archive, but not a KanaLab checkpoint (it has no KanaLab metadata)");
+    CheckpointMeta meta;
     try {
-        return nlohmann::json::parse(value.toStringRef()).get<CheckpointMeta>();
+        meta = nlohmann::json::parse(value.toStringRef()).get<CheckpointMeta>();
     } catch (const nlohmann::json::exception& e) {
         throw Error(path + ": the checkpoint's metadata is damaged (" + e.what() + ")");
     }
+    if (meta.formatVersion > kCheckpointFormatVersion)
+        throw Error(path + ": written by a newer KanaLab (checkpoint format " + std::to_string(meta.formatVersion) +
+                    "; this version reads up to " + std::to_string(kCheckpointFormatVersion) + ")");
+    return meta;
 }
 
 void loadModuleWeights(torch::serialize::InputArchive& archive, Classifier& model, const std::string& path) {

@@ -21,15 +21,19 @@ class FlatParameters;
 
 // Everything besides tensors that a checkpoint carries, as JSON inside the file: enough to
 // rebuild the model, label its outputs, preprocess inputs the same way, and resume training.
+// 1: the first version (one normalisation mean and deviation); 2: per-channel normalisation.
+constexpr int kCheckpointFormatVersion = 2;
+
 struct CheckpointMeta {
-    int formatVersion = 1;
+    int formatVersion = kCheckpointFormatVersion;
     std::string architecture;
     ModelSpec spec;
     TrainConfig config;
     std::string dataset;
     std::vector<ClassInfo> classes;
-    float normalizationMean = 0;
-    float normalizationStd = 1;
+    // Per channel (format 2); format 1 stored one value for all channels, read as a list of one.
+    std::vector<float> normalizationMean{0.0f};
+    std::vector<float> normalizationStd{1.0f};
     int epoch = 0;  // epochs completed
     std::vector<EpochResult> history;
     EarlyStopping::State earlyStop;

@@ -98,8 +98,15 @@ void from_json(const nlohmann::json& j, CheckpointMeta& v) {
         v.config = j.at("config").get<TrainConfig>();
     v.dataset = j.value("dataset", "");
     v.classes = j.value("classes", std::vector<ClassInfo>{});
-    v.normalizationMean = j.value("normalizationMean", 0.0f);
-    v.normalizationStd = j.value("normalizationStd", 1.0f);
+    // Format 1 wrote one number for all channels; format 2 a list, one per channel.
+    const auto perChannel = [&](const char* key, float fallback) {
+        if (!j.contains(key))
+            return std::vector<float>{fallback};
+        const auto& value = j.at(key);
+        return value.is_array() ? value.get<std::vector<float>>() : std::vector<float>{value.get<float>()};
+    };
+    v.normalizationMean = perChannel("normalizationMean", 0.0f);
+    v.normalizationStd = perChannel("normalizationStd", 1.0f);
     v.epoch = j.value("epoch", 0);
     v.history = j.value("history", std::vector<EpochResult>{});
     v.earlyStop = j.value("earlyStop", EarlyStopping::State{});

@@ -49,10 +49,8 @@ AugmentConfig objectAugmentation() {
 namespace {
 
 bool isHandwriting(const std::string& dataset) {
-    for (const auto& info : datasetCatalogue())
-        if (info.name == dataset)
-            return info.handwriting;
-    return true;
+    const DatasetInfo* info = tryFindDataset(dataset);
+    return !info || info->handwriting();
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ bool oneOf(const std::string& value, std::initializer_list<const char*> allowed)
 }  // namespace
 
 void validateTrainConfig(const TrainConfig& c) {
-    findDataset(c.dataset);
+    findDataset(c.dataset, dataRoots(c.dataDir));
     findModelInfo(c.model);
     require(c.epochs >= 1 && c.epochs <= 10000, "epochs must be from 1 to 10000, got " + std::to_string(c.epochs));
     require(c.batchSize >= 1 && c.batchSize <= 65536,

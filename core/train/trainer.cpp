@@ -61,25 +61,30 @@ std::string firstLine(const std::string& text) {
     return newline == std::string::npos ? text : text.substr(0, newline);
 }
 
-// Mean and standard deviation of the training pixels in 0..1: the normalisation the model is
-// trained with and that the predictor must apply too (stored in every checkpoint).
+// Mean and standard deviation of the training pixels in 0..1, per channel: the normalisation
+// the model is trained with and that the predictor must apply too (stored in every checkpoint).
 Normalization measureNormalization(const ImageSet& set, const std::vector<std::int64_t>& indices) {
-    double sum = 0, sumSquares = 0;
-    const std::size_t bytes = set.imageBytes();
-    for (auto index : indices) {
-        const std::uint8_t* p = set.image(index);
-        std::uint64_t s = 0, s2 = 0;
-        for (std::size_t i = 0; i < bytes; ++i) {
-            s += p[i];
-            s2 += static_cast<std::uint64_t>(p[i]) * p[i];
+    const std::size_t plane = static_cast<std::size_t>(set.rows) * set.cols;
+    std::vector<float> means, stds;
+    for (int c = 0; c < set.channels; ++c) {
+        double sum = 0, sumSquares = 0;
+        for (auto index : indices) {
+            const std::uint8_t* p = set.image(index) + static_cast<std::size_t>(c) * plane;
+            std::uint64_t s = 0, s2 = 0;
+            for (std::size_t i = 0; i < plane; ++i) {
+                s += p[i];
+                s2 += static_cast<std::uint64_t>(p[i]) * p[i];
+            }
+            sum += static_cast<double>(s);
+            sumSquares += static_cast<double>(s2);
         }
-        sum += static_cast<double>(s);
-        sumSquares += static_cast<double>(s2);
+        const double n = static_cast<double>(plane) * static_cast<double>(std::max<std::size_t>(1, indices.size()));
+        const double mean = sum / n / 255.0;
+        const double variance = std::max(1e-8, sumSquares / n / (255.0 * 255.0) - mean * mean);
+        means.push_back(static_cast<float>(mean));
+        stds.push_back(static_cast<float>(std::sqrt(variance)));
     }
-    const double n = static_cast<double>(bytes) * static_cast<double>(std::max<std::size_t>(1, indices.size()));
-    const double mean = sum / n / 255.0;
-    const double variance = std::max(1e-8, sumSquares / n / (255.0 * 255.0) - mean * mean);
-    return {static_cast<float>(mean), static_cast<float>(std::sqrt(variance))};
+    return {means, stds};
 }
 
 class Session {
@@ -150,7 +155,7 @@ void Session::prepare() {
         m_config.epochs = std::max(m_config.epochs, requestedEpochs);
     }
     validateTrainConfig(m_config);
-    m_info = &findDataset(m_config.dataset);
+    m_info = &findDataset(m_config.dataset, dataRoots(m_config.dataDir));
 
     const ModelInfo& modelInfo = findModelInfo(m_config.model);
     const ThreadSettings threads = applyThreadSettings(chooseThreadSettings(
@@ -336,7 +341,6 @@ double Session::trainEpoch(int epoch) {
     m_epochSeen = 0;
     const std::int64_t batches = m_source->batchesPerEpoch();
     double lossSum = 0;
-    const auto mean = m_normalization.mean, std = m_normalization.std;
 
     Batch batch;
     std::int64_t index = 0;
@@ -353,8 +357,10 @@ double Session::trainEpoch(int epoch) {
 
         at::Tensor input = batch.images.to(m_device, /*non_blocking=*/true);
         at::Tensor target = batch.labels.to(m_device, /*non_blocking=*/true);
-        if (m_augmenter)
-            input = m_augmenter->apply(input).sub_(mean).div_(std);
+        if (m_augmenter) {
+            input = m_augmenter->apply(input);
+            normalizeInPlace(input, m_normalization);
+        }
 
         double mixLambda = 1.0;
         at::Tensor mixTarget;

@@ -19,6 +19,23 @@ QImage grayToImage(const GrayImage& image, bool paper) {
     return grayToImage(image.pixels.data(), image.rows, image.cols, paper);
 }
 
+QImage datasetImage(const std::uint8_t* pixels, int channels, int rows, int cols, bool paper) {
+    if (channels != 3)
+        return grayToImage(pixels, rows, cols, paper);
+    QImage image(cols, rows, QImage::Format_RGB888);
+    const std::size_t plane = static_cast<std::size_t>(rows) * cols;
+    for (int r = 0; r < rows; ++r) {
+        uchar* line = image.scanLine(r);
+        for (int c = 0; c < cols; ++c) {
+            const std::size_t at = static_cast<std::size_t>(r) * cols + c;
+            line[3 * c] = pixels[at];
+            line[3 * c + 1] = pixels[plane + at];
+            line[3 * c + 2] = pixels[2 * plane + at];
+        }
+    }
+    return image;
+}
+
 GrayImage imageToGray(const QImage& source) {
     const QImage gray = source.convertToFormat(QImage::Format_Grayscale8);
     GrayImage out;

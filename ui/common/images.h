@@ -13,6 +13,9 @@ namespace kanalab::ui {
 // the way the characters were written.
 QImage grayToImage(const std::uint8_t* pixels, int rows, int cols, bool paper = true);
 QImage grayToImage(const GrayImage& image, bool paper = true);
+// One image of a dataset as stored (planar, channels x rows x cols): colour datasets as RGB,
+// gray ones as grayToImage does (ink on paper when `paper`). Photos are never inverted.
+QImage datasetImage(const std::uint8_t* pixels, int channels, int rows, int cols, bool paper = true);
 // A QImage (any format) as 8-bit gray, e.g. a canvas or a pasted picture.
 GrayImage imageToGray(const QImage& image);
 

@@ -170,7 +170,7 @@ void SampleBrowser::fillPage() {
         for (std::size_t i = first; i < last; ++i) {
             const std::int64_t index = m_shown[i];
             const int label = static_cast<int>(file->labels[static_cast<std::size_t>(index)]);
-            const QImage image = grayToImage(file->image(index), file->rows, file->cols);
+            const QImage image = datasetImage(file->image(index), file->channels, file->rows, file->cols);
             auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(image.scaled(
                                                  kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::FastTransformation))),
                                              classLabel(classes, label));

@@ -18,7 +18,7 @@ constexpr int kThumbnail = 56;
 constexpr int kLarge = 168;
 
 QPixmap picture(const ImageSet& set, std::int64_t index, int size) {
-    const QImage image = grayToImage(set.image(index), set.rows, set.cols);
+    const QImage image = datasetImage(set.image(index), set.channels, set.rows, set.cols);
     return QPixmap::fromImage(image.scaled(size, size, Qt::KeepAspectRatio, Qt::FastTransformation));
 }
 
