@@ -275,7 +275,8 @@ TEST(Catalogue, MnistAndFashionClassesArePlainLabels) {
 
 TEST(Catalogue, UnknownNameListsTheKnownOnes) {
     EXPECT_EQ(errorOf([] { findDataset("kmnst"); }),
-              "unknown dataset 'kmnst': known datasets are kmnist, mnist, fashion-mnist");
+              "unknown dataset 'kmnst': known datasets are kmnist, mnist, fashion-mnist, k49, cifar10 (kanalab-cli "
+              "import PATH makes one of your own folder)");
     EXPECT_THROW(findDataset("KMNIST"), Error);  // names are exact: they are folder names too
     EXPECT_THROW(findDataset(""), Error);
 }

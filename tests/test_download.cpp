@@ -175,9 +175,9 @@ TEST(Md5, SharedKmnistFilesMatchThePublishedSums) {
     EXPECT_EQ(md5OfFile(sharedKmnist(kLabels)), "7320c461ea6c1c855c0b718fb2a4b134");
     EXPECT_EQ(md5OfFile(sharedKmnist("train-labels-idx1-ubyte.gz")), "e144d726b3acfaa3e44228e80efcd344");
     // The catalogue, which the downloader checks against, says the same.
-    EXPECT_EQ(kmnist().test.images.md5, "5c965bf0a639b31b8f53240b1b52f4d7");
-    EXPECT_EQ(kmnist().test.labels.md5, "7320c461ea6c1c855c0b718fb2a4b134");
-    EXPECT_EQ(kmnist().train.labels.md5, "e144d726b3acfaa3e44228e80efcd344");
+    EXPECT_EQ(kmnist().remoteFilesFor(Split::Test)[0].md5, "5c965bf0a639b31b8f53240b1b52f4d7");
+    EXPECT_EQ(kmnist().remoteFilesFor(Split::Test)[1].md5, "7320c461ea6c1c855c0b718fb2a4b134");
+    EXPECT_EQ(kmnist().remoteFilesFor(Split::Train)[1].md5, "e144d726b3acfaa3e44228e80efcd344");
 }
 
 TEST(Md5, UnreadableFileIsNamed) {
@@ -204,8 +204,8 @@ TEST(Download, FetchesKmnistTestSplitFromALocalMirror) {
     const std::string folder = target.path() + "/kmnist";
     EXPECT_EQ(result.folder, folder);
     EXPECT_EQ(folderEntries(folder), (std::vector<std::string>{kImages, kLabels}));  // and no .part
-    EXPECT_EQ(md5OfFile(folder + "/" + kImages), kmnist().test.images.md5);
-    EXPECT_EQ(md5OfFile(folder + "/" + kLabels), kmnist().test.labels.md5);
+    EXPECT_EQ(md5OfFile(folder + "/" + kImages), kmnist().remoteFilesFor(Split::Test)[0].md5);
+    EXPECT_EQ(md5OfFile(folder + "/" + kLabels), kmnist().remoteFilesFor(Split::Test)[1].md5);
     ASSERT_EQ(result.files.size(), 2u);
     for (const auto& file : result.files) {
         EXPECT_FALSE(file.alreadyPresent);
@@ -213,7 +213,7 @@ TEST(Download, FetchesKmnistTestSplitFromALocalMirror) {
         EXPECT_EQ(file.url, server.baseUrl() + "kmnist/" + file.fileName);
         EXPECT_EQ(file.path, folder + "/" + file.fileName);
     }
-    EXPECT_EQ(result.bytesDownloaded, kmnist().test.images.bytes + kmnist().test.labels.bytes);
+    EXPECT_EQ(result.bytesDownloaded, kmnist().remoteFilesFor(Split::Test)[0].bytes + kmnist().remoteFilesFor(Split::Test)[1].bytes);
     EXPECT_EQ(server.requests(), (std::vector<std::string>{kImagesPath, kLabelsPath}));
     EXPECT_EQ(server.lastUserAgent(), downloadUserAgent());
     EXPECT_EQ(downloadUserAgent().rfind("KanaLab/", 0), 0u);
@@ -247,7 +247,7 @@ TEST(Download, MirrorWithoutTrailingSlashAndRedirectsWork) {
     std::string mirror = server.baseUrl();
     mirror.pop_back();
     const DownloadResult result = downloadDataset(kmnist(), {Split::Test}, target.path(), fastOptions(mirror));
-    EXPECT_EQ(md5OfFile(target.path() + "/kmnist/" + kImages), kmnist().test.images.md5);
+    EXPECT_EQ(md5OfFile(target.path() + "/kmnist/" + kImages), kmnist().remoteFilesFor(Split::Test)[0].md5);
     EXPECT_EQ(server.requests(),
               (std::vector<std::string>{kImagesPath, std::string(kImagesPath) + "?moved", kLabelsPath}));
 }
@@ -264,7 +264,7 @@ TEST(Download, FallsBackToTheNextCatalogueUrl) {
     const DownloadResult result = downloadDataset(info, {Split::Test}, target.path(), fastOptions(""));
     ASSERT_EQ(result.files.size(), 2u);
     EXPECT_EQ(result.files[0].url, server.baseUrl() + "kmnist/" + kImages);
-    EXPECT_EQ(md5OfFile(target.path() + "/kmnist/" + kLabels), kmnist().test.labels.md5);
+    EXPECT_EQ(md5OfFile(target.path() + "/kmnist/" + kLabels), kmnist().remoteFilesFor(Split::Test)[1].md5);
     EXPECT_EQ(empty.requests(), (std::vector<std::string>{kImagesPath, kLabelsPath}));
 }
 
@@ -284,9 +284,9 @@ TEST(Download, SkipsFilesAlreadyThereAndReplacesDamagedOnes) {
     EXPECT_FALSE(result.files[0].alreadyPresent);
     EXPECT_TRUE(result.files[1].alreadyPresent);
     EXPECT_TRUE(result.files[1].url.empty());
-    EXPECT_EQ(result.bytesDownloaded, kmnist().test.images.bytes);
+    EXPECT_EQ(result.bytesDownloaded, kmnist().remoteFilesFor(Split::Test)[0].bytes);
     EXPECT_EQ(server.requests(), (std::vector<std::string>{kImagesPath}));  // the labels were not fetched
-    EXPECT_EQ(md5OfFile(folder + "/" + kImages), kmnist().test.images.md5);
+    EXPECT_EQ(md5OfFile(folder + "/" + kImages), kmnist().remoteFilesFor(Split::Test)[0].md5);
 
     // A second run fetches nothing at all.
     const DownloadResult again = downloadDataset(kmnist(), {Split::Test}, target.path(), fastOptions(server.baseUrl()));
@@ -303,7 +303,7 @@ TEST(Download, WrongBytesAreRejectedAndRemoved) {
     const std::string message =
         messageOf([&] { downloadDataset(kmnist(), {Split::Test}, target.path(), fastOptions(server.baseUrl())); });
     const std::string expectedStart =
-        std::string(kLabels) + ": checksum mismatch: expected MD5 " + kmnist().test.labels.md5 + ", got ";
+        std::string(kLabels) + ": checksum mismatch: expected MD5 " + kmnist().remoteFilesFor(Split::Test)[1].md5 + ", got ";
     EXPECT_EQ(message.rfind(expectedStart, 0), 0u) << message;
     EXPECT_TRUE(contains(message,
                          ": the download was corrupted or the mirror serves a different file; nothing was "
@@ -377,7 +377,7 @@ TEST(Download, CancelFromTheProgressCallbackLeavesNothing) {
     EXPECT_THROW(downloadDataset(kmnist(), {Split::Test}, target.path(), options), Cancelled);
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
     EXPECT_GT(bytesAtCancel, 0);
-    EXPECT_LT(bytesAtCancel, kmnist().test.images.bytes);
+    EXPECT_LT(bytesAtCancel, kmnist().remoteFilesFor(Split::Test)[0].bytes);
     EXPECT_TRUE(folderEntries(target.path() + "/kmnist").empty());
     EXPECT_EQ(server.requests(), (std::vector<std::string>{kImagesPath}));  // the labels were never asked for
 
@@ -573,8 +573,8 @@ TEST(DownloadCli, FetchesIntoTheDataDir) {
     const CliRun run =
         runCli({"download", "kmnist", "--split", "test", "--mirror", server.baseUrl(), "--data-dir", data.path()});
     EXPECT_EQ(run.exitCode, 0) << run.err;
-    EXPECT_EQ(md5OfFile(data.path() + "/kmnist/" + kImages), kmnist().test.images.md5);
-    EXPECT_EQ(md5OfFile(data.path() + "/kmnist/" + kLabels), kmnist().test.labels.md5);
+    EXPECT_EQ(md5OfFile(data.path() + "/kmnist/" + kImages), kmnist().remoteFilesFor(Split::Test)[0].md5);
+    EXPECT_EQ(md5OfFile(data.path() + "/kmnist/" + kLabels), kmnist().remoteFilesFor(Split::Test)[1].md5);
     EXPECT_FALSE(hasPartFile(data.path() + "/kmnist"));
     EXPECT_TRUE(contains(run.out, "wrote to " + data.path() + "/kmnist")) << run.out;
     EXPECT_TRUE(contains(run.out, std::string(kImages) + "  3.04 MB  MD5 verified, from " + server.baseUrl()))

@@ -10,6 +10,8 @@
 #include "data/import.h"
 #include "data/imported_source.h"
 #include "data/splits.h"
+#include "train/checkpoint.h"
+#include "train/trainer.h"
 #include "support/temp_dir.h"
 #include "support/test_data.h"
 
@@ -161,8 +163,12 @@ TEST_F(Import, ColourIsFoundFromThePixelsAndStoredAsPlanarRgb) {
 }
 
 TEST_F(Import, SizeIsChosenAndImagesArePaddedOrCropped) {
-    writePng(m_input + "/a/wide.png", cv::Mat(10, 40, CV_8UC1, cv::Scalar(200)));
-    writePng(m_input + "/b/wide.png", cv::Mat(10, 40, CV_8UC1, cv::Scalar(100)));
+    // Wide images with a black frame: padding takes the border's colour (black), so the padded
+    // rows differ from the image's bright middle.
+    cv::Mat framed(10, 40, CV_8UC1, cv::Scalar(0));
+    framed(cv::Rect(1, 1, 38, 8)).setTo(200);
+    writePng(m_input + "/a/wide.png", framed);
+    writePng(m_input + "/b/wide.png", framed);
     ImportOptions options = quiet();
     options.rows = options.cols = 16;
     options.testFraction = 0;
@@ -176,7 +182,8 @@ TEST_F(Import, SizeIsChosenAndImagesArePaddedOrCropped) {
     const ImportResult cropped = importDataset(m_input, m_data, options);
     EXPECT_EQ(cropped.meta.fit, "crop");
     const ImageSet b = loadSplit(locateDataset(*cropped.dataset, {}, false), Split::Train);
-    EXPECT_EQ(b.image(0)[0], b.image(0)[8 * 16 + 8]) << "a centre crop of a flat image is flat";
+    EXPECT_EQ(b.image(0)[8 * 16 + 8], 200) << "the crop keeps the middle";
+    EXPECT_EQ(b.image(0)[8 * 16], b.image(0)[8 * 16 + 8]) << "a centre crop of a wide image loses its side frame";
 }
 
 TEST_F(Import, UnchangedFilesReuseTheCacheAndAChangedFileRefreshesIt) {
@@ -347,4 +354,46 @@ TEST_F(Import, APngCopyOfKmnistReadsBackLikeTheIdxFile) {
         matched += std::equal(test.image(j), test.image(j) + 784, idx.image(original));
     }
     EXPECT_EQ(matched, 2000u) << "every imported image equals its IDX original";
+}
+
+// Colour end to end: an imported colour dataset trains (the model is built for 3 channels) and
+// its checkpoint stores one normalisation mean and deviation per channel (checkpoint format 2).
+TEST_F(Import, AColourDatasetTrainsWithPerChannelNormalisation) {
+    // Class 0 reddish, class 1 bluish, with noise: learnable from colour alone.
+    for (int c = 0; c < 2; ++c)
+        for (int i = 0; i < 24; ++i) {
+            cv::Mat image(10, 10, CV_8UC3);
+            cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(60));
+            image += c == 0 ? cv::Scalar(0, 40, 190) : cv::Scalar(190, 40, 0);  // BGR
+            writePng(m_input + "/" + (c == 0 ? "red" : "blue") + "/" + std::to_string(i) + ".png", image);
+        }
+    ImportOptions options = quiet();
+    options.rows = options.cols = 28;  // LeNet-5 needs at least 28x28
+    const ImportResult imported = importDataset(m_input, m_data, options);
+    ASSERT_EQ(imported.dataset->channels, 3);
+
+    TrainConfig config;
+    config.dataset = imported.dataset->name;
+    config.dataDir = m_data;
+    config.model = "lenet5";
+    config.epochs = 2;
+    config.batchSize = 8;
+    config.validationFraction = 0.2;
+    config.seed = 3;
+    config.threads = 1;
+    config.blasThreads = 1;
+    config.runDir = m_dir.file("run");
+    TrainControl control;
+    const TrainOutcome outcome = runTraining(config, {}, control);
+    ASSERT_EQ(outcome.status, TrainStatus::Completed) << outcome.message;
+    EXPECT_TRUE(outcome.hasTest);
+
+    const CheckpointMeta meta = readCheckpointMeta(config.runDir + "/checkpoints/best.pt");
+    EXPECT_EQ(meta.formatVersion, kCheckpointFormatVersion);
+    EXPECT_EQ(meta.spec.channels, 3);
+    ASSERT_EQ(meta.normalizationMean.size(), 3u) << "one mean per channel";
+    ASSERT_EQ(meta.normalizationStd.size(), 3u);
+    // Half the images are red-heavy and half blue-heavy: red and blue means agree, green's is lower.
+    EXPECT_NEAR(meta.normalizationMean[0], meta.normalizationMean[2], 0.05);
+    EXPECT_LT(meta.normalizationMean[1], meta.normalizationMean[0]);
 }

@@ -19,8 +19,7 @@ int runInspect(const std::vector<std::string>& args) {
 
     // Without --split, inspect what is there, preferring the larger train split.
     const std::string fallback = status.train.present || !status.test.present ? "train" : "test";
-    const std::string splitWord = arguments.choice("--split", fallback, {"train", "validation", "test"});
-    const Split split = splitWord == "train" ? Split::Train : splitWord == "test" ? Split::Test : Split::Validation;
+    const Split split = arguments.choice("--split", fallback, {"train", "test"}) == "train" ? Split::Train : Split::Test;
     const ImageSet set = loadSplit(status, split);
 
     const auto counts = countPerClass(set, info.numClasses());

@@ -97,8 +97,6 @@ public:
 
 private:
     void checkClassNames(const std::vector<std::string>& names, const std::string& path) const {
-        if (names.empty())
-            return;  // batches.meta.txt is optional: the official names are known
         for (std::size_t i = 0; i < names.size() && i < info().classes.size(); ++i)
             if (names[i] != info().classes[i].label)
                 throw Error(fileNameOf(path) + ": batches.meta.txt names class " + std::to_string(i) + " '" + names[i] +

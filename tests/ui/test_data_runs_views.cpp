@@ -134,7 +134,9 @@ void TestDataRunsViews::dataViewListsDatasets() {
     TrainingSetup setup;
     DataView view(&setup);
     QTableWidget* table = view.datasetTable();
-    QCOMPARE(table->rowCount(), 3);
+    QCOMPARE(table->rowCount(), 5);
+    QCOMPARE(rowOf(table, "k49"), 3);
+    QCOMPARE(rowOf(table, "cifar10"), 4);
     QCOMPARE(rowOf(table, "kmnist"), 0);
     QCOMPARE(rowOf(table, "mnist"), 1);
     QCOMPARE(rowOf(table, "fashion-mnist"), 2);

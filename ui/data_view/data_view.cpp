@@ -344,13 +344,13 @@ void DataView::refresh() {
     m_scannedDataDir = m_setup->config().dataDir;
     m_statuses.clear();
     const auto roots = dataRoots(m_setup->config().dataDir);
-    for (const auto& info : datasetCatalogue()) {
+    for (const DatasetInfo* info : datasetCatalogue(roots)) {
         try {
             // Reads only the image headers: a few bytes per file, cheap enough for the UI thread.
-            m_statuses.push_back(locateDataset(info, roots));
+            m_statuses.push_back(locateDataset(*info, roots));
         } catch (const std::exception& e) {
             DatasetStatus status;
-            status.info = &info;
+            status.info = info;
             status.train.problem = e.what();
             status.test.problem = e.what();
             m_statuses.push_back(status);
