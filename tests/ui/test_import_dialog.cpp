@@ -59,10 +59,10 @@ void writeClass(const QString& folder, int cls, int count, int side = 24) {
     }
 }
 
-QString makeKanaFolder(const QTemporaryDir& dir, const QString& name, int perClass) {
+QString makeKanaFolder(const QTemporaryDir& dir, const QString& name, int perClass, int side = 24) {
     const QString root = QDir(dir.path()).filePath(name);
     for (int c = 0; c < 3; ++c)
-        writeClass(QDir(root).filePath(kClassFolders[c]), c, perClass);
+        writeClass(QDir(root).filePath(kClassFolders[c]), c, perClass, side);
     return root;
 }
 
@@ -129,6 +129,7 @@ private slots:
     void previewThenImport();
     void corruptFileIsSkipped();
     void missingPathIsAnError();
+    void cancelKeepsNothing();
     void dataViewImportsAndRemoves();
 
 private:
@@ -264,6 +265,33 @@ void TestImportDialog::missingPathIsAnError() {
     dialog.nameEdit()->setText(QStringLiteral("my-kmnist"));
     emit dialog.nameEdit()->textEdited(dialog.nameEdit()->text());
     QVERIFY(dialog.importButton()->isEnabled());
+}
+
+void TestImportDialog::cancelKeepsNothing() {
+    // More images than one decoding chunk (1,024): the import checks the flag between chunks.
+    const QString root = makeKanaFolder(m_images, QStringLiteral("to-cancel"), 400, 8);
+    ImportDialog dialog(dataRoot());
+    dialog.show();
+    dialog.setPath(root);
+    QVERIFY(waitForPreview(dialog));
+    QVERIFY(dialog.importButton()->isEnabled());
+    QSignalSpy finished(&dialog, &ImportDialog::importFinished);
+    QSignalSpy rejected(&dialog, &QDialog::rejected);
+    dialog.importButton()->click();
+    QVERIFY(dialog.isImporting());
+    QCOMPARE(dialog.cancelButton()->text(), QStringLiteral("Cancel import"));
+    dialog.cancelButton()->click();  // cancels the import; the dialog stays open
+    QVERIFY(QTest::qWaitFor([&] { return finished.count() == 1; }, 60000));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QCOMPARE(finished.first().at(1).toBool(), true);
+    QCOMPARE(rejected.count(), 0);
+    QVERIFY(dialog.isVisible());
+    QVERIFY2(dialog.message().contains(QStringLiteral("cancelled")), qPrintable(dialog.message()));
+    QVERIFY(!dialog.importedDataset());
+    QVERIFY(!listed("to-cancel"));
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(importedDatasetFolder(dataRoot().toStdString(), "to-cancel"))));
+    QVERIFY(dialog.importButton()->isEnabled());  // may be tried again
+    QCOMPARE(dialog.cancelButton()->text(), QStringLiteral("Cancel"));
 }
 
 void TestImportDialog::dataViewImportsAndRemoves() {

@@ -8,9 +8,11 @@
 #include "common/training_setup.h"
 #include "data/data_dirs.h"
 #include "data/downloader.h"
+#include "data/imported_source.h"
 #include "data_view/augment_preview_panel.h"
 #include "data_view/class_balance_plot.h"
 #include "data_view/download_job.h"
+#include "data_view/import_dialog.h"
 #include "data_view/sample_browser.h"
 #include "train/recipes.h"
 
@@ -24,6 +26,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -210,6 +213,21 @@ void DataView::buildLayout() {
     auto* datasetsBox = new QGroupBox(tr("Datasets"));
     auto* datasetsLayout = new QVBoxLayout(datasetsBox);
     datasetsLayout->addWidget(m_table);
+    // The user's own images: import a folder or list files, remove what was imported.
+    m_importButton = new QPushButton(tr("Import folder or list…"));
+    m_importButton->setToolTip(
+        tr("Make a dataset of your own images: a folder of class folders, train/val/test folders or list "
+           "files, decoded once into a cache in the data folder"));
+    m_remove = new QPushButton(tr("Remove"));
+    m_remove->setToolTip(tr("Forget the selected imported dataset and delete its cache (your images stay)"));
+    m_remove->setEnabled(false);
+    connect(m_importButton, &QPushButton::clicked, this, &DataView::openImportDialog);
+    connect(m_remove, &QPushButton::clicked, this, [this] { removeSelectedDataset(true); });
+    auto* importRow = new QHBoxLayout;
+    importRow->addWidget(m_importButton);
+    importRow->addWidget(m_remove);
+    importRow->addStretch(1);
+    datasetsLayout->addLayout(importRow);
     datasetsLayout->addWidget(m_dataFolders);
     auto* top = new QHBoxLayout;
     top->addWidget(datasetsBox, 1);
@@ -509,6 +527,7 @@ void DataView::updateDownloadButton() {
     m_download->setEnabled(!busy && status && (bytes > 0 || repair));
     m_cancel->setEnabled(busy);
     m_mirror->setEnabled(!busy);
+    updateRemoveButton();
     if (!status)
         m_download->setText(tr("Download"));
     else if (bytes > 0)
@@ -725,6 +744,100 @@ void DataView::onDownloadFinished(bool ok, bool cancelled, const QString& messag
     // Files finished before a failure or a cancel stay: the table shows what there is now.
     refresh();
     emit downloadFinished(ok);
+}
+
+ImportDialog* DataView::importDialog() const {
+    return m_importDialog.data();
+}
+
+void DataView::openImportDialog() {
+    if (m_importDialog) {
+        m_importDialog->raise();
+        m_importDialog->activateWindow();
+        return;
+    }
+    m_importDialog = new ImportDialog(downloadTarget(m_setup->config().dataDir), this);
+    m_importDialog->setAttribute(Qt::WA_DeleteOnClose);
+    ImportDialog* dialog = m_importDialog;
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const DatasetInfo* info = dialog->importedDataset();
+        if (!info)
+            return;
+        const QString name = qs(info->name);
+        const QString message = dialog->message();
+        refresh();
+        for (int row = 0; row < m_table->rowCount(); ++row)
+            if (m_table->item(row, kDatasetColumn)->data(Qt::UserRole).toString() == name)
+                m_table->selectRow(row);  // onRowSelected makes it the setup's dataset
+        setDownloadMessage(message, false);
+        emit statusMessage(message);
+    });
+    dialog->open();
+}
+
+void DataView::updateRemoveButton() {
+    const DatasetStatus* status = currentStatus();
+    const bool imported = status && status->info->imported;
+    m_remove->setEnabled(imported);
+    m_remove->setText(imported ? tr("Remove %1").arg(qs(status->info->name)) : tr("Remove"));
+}
+
+bool DataView::removeSelectedDataset(bool askFirst, QString* error) {
+    const DatasetStatus* status = currentStatus();
+    auto fail = [&](const QString& text) {
+        if (error)
+            *error = text;
+        m_downloadStatus->setText(QStringLiteral("<span style=\"color:%1\"><b>%2</b> %3</span>")
+                                      .arg(kBad.name(), tr("Remove failed:"), text.toHtmlEscaped()));
+        return false;
+    };
+    if (!status)
+        return fail(tr("Choose the imported dataset to remove in the list above."));
+    const DatasetInfo& info = *status->info;
+    const QString name = qs(info.name);
+    if (!info.imported)
+        return fail(tr("%1 is built into KanaLab and cannot be removed.").arg(qs(info.title)));
+    // The cache the source reads; only a folder that holds an imported dataset's description is deleted.
+    const auto* source = dynamic_cast<const ImportedSource*>(info.source);
+    QString folder = source ? qs(source->folder()) : qs(status->train.folder);
+    if (folder.isEmpty())
+        folder = qs(importedDatasetFolder(downloadTarget(m_setup->config().dataDir).toStdString(), info.name));
+    const bool cacheThere = QFileInfo(QDir(folder).filePath(QString::fromLatin1(kImportedMetaFile))).isFile();
+    if (askFirst) {
+        const auto answer = QMessageBox::question(
+            this, tr("Remove %1?").arg(name),
+            tr("Remove the imported dataset %1 and delete its cache (%L2 images in %3)? The images it was "
+               "imported from stay where they are.")
+                .arg(name)
+                .arg(source ? source->meta().totalImages() : 0)
+                .arg(folder),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            if (error)
+                *error = tr("not confirmed");
+            return false;
+        }
+    }
+    if (cacheThere && !QDir(folder).removeRecursively())
+        return fail(tr("%1 could not be deleted completely: check its permissions and delete it by hand.").arg(folder));
+    try {
+        unregisterDataset(info.name);
+    } catch (const std::exception& e) {
+        return fail(QString::fromStdString(e.what()));
+    }
+    // Another dataset takes its place in the setup: the first one listed (KMNIST).
+    const std::string next = datasetCatalogue(dataRoots(m_setup->config().dataDir)).front()->name;
+    m_setup->update([&next](TrainConfig& c) {
+        c.dataset = next;
+        for (const auto& recipe : recipes())
+            if (recipe.name == c.recipe)
+                recipe.apply(c);
+    });
+    refresh();
+    const QString message = tr("Removed %1 and its cache %2.").arg(name, folder);
+    m_downloadStatus->setText(message.toHtmlEscaped());
+    emit statusMessage(message);
+    return true;
 }
 
 }  // namespace kanalab::ui

@@ -6,6 +6,7 @@
 #include "train/train_config.h"
 
 #include <QFutureWatcher>
+#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -30,6 +31,7 @@ class AugmentEditor;
 class AugmentPreviewPanel;
 class ClassBalancePlot;
 class DownloadJob;
+class ImportDialog;
 class SampleBrowser;
 class TrainingSetup;
 
@@ -59,6 +61,12 @@ public:
     // Fetches the selected dataset's missing splits on a worker thread.
     void startDownload();
     void cancelDownload();
+    // "Import folder or list…": opens the import dialog (window-modal, not blocking); when it
+    // accepts, the table is scanned again and the new dataset selected.
+    void openImportDialog();
+    // Removes the selected imported dataset: forgets it and deletes its cache folder. askFirst
+    // shows a confirmation; false (and *error) when nothing was removed.
+    bool removeSelectedDataset(bool askFirst = true, QString* error = nullptr);
 
     // What the view shows, for tests and the main window.
     const std::vector<DatasetStatus>& statuses() const { return m_statuses; }
@@ -81,6 +89,10 @@ public:
     QPushButton* downloadButton() const { return m_download; }
     QPushButton* cancelButton() const { return m_cancel; }
     QProgressBar* downloadProgress() const { return m_downloadBar; }
+    QPushButton* importButton() const { return m_importButton; }
+    QPushButton* removeButton() const { return m_remove; }
+    // The open import dialog (nullptr when none).
+    ImportDialog* importDialog() const;
 
 signals:
     // A status line for the main window ("Downloading kmnist: 3.1 MB of 18.2 MB").
@@ -105,6 +117,7 @@ private:
     void onDownloadProgress(const DownloadProgress& progress);
     void onDownloadFinished(bool ok, bool cancelled, const QString& message);
     void setDownloadMessage(const QString& text, bool error);
+    void updateRemoveButton();
 
     TrainingSetup* m_setup;
     std::vector<DatasetStatus> m_statuses;
@@ -132,6 +145,9 @@ private:
     QProgressBar* m_downloadBar;
     QLabel* m_downloadText;
     QLabel* m_downloadStatus;
+    QPushButton* m_importButton;
+    QPushButton* m_remove;
+    QPointer<ImportDialog> m_importDialog;
 
     QComboBox* m_protocol;
     QDoubleSpinBox* m_validation;
