@@ -7,6 +7,7 @@
 #include "models/classifier.h"
 #include "models/model_spec.h"
 #include "train/augment.h"
+#include "train/augment_preview.h"
 #include "train/recipes.h"
 #include "train/train_config.h"
 
@@ -246,4 +247,51 @@ TEST(Augmenter, ElasticMovesEachPixelByAtMostAlpha) {
     EXPECT_LE(moved.max().item<double>(), 2.0 * std::sqrt(2.0) + 0.1);
     EXPECT_GT(moved.max().item<double>(), 0.2) << "the warp moved nothing";
     EXPECT_GT((mass / 16.0).min().item<double>(), 0.5);
+}
+
+TEST(Augmenter, ColourJitterFollowsTorchvisionsFormulas) {
+    // A colour batch of mid-range pixels so that no factor in [0.5, 1.5] clips.
+    torch::manual_seed(3);
+    const auto images = torch::rand({16, 3, 8, 8}) * 0.4 + 0.3;
+    // Brightness alone: every image is its own scalar multiple, the factors spread over [0.5, 1.5].
+    AugmentConfig bright;
+    bright.brightness = 0.5;
+    Augmenter brightener(bright, 5);
+    EXPECT_TRUE(brightener.active());
+    const auto b = brightener.apply(images);
+    double lowest = 2, highest = 0;
+    for (int i = 0; i < 16; ++i) {
+        const double f = (b[i].sum() / images[i].sum()).item<double>();
+        EXPECT_TRUE(torch::allclose(b[i], images[i] * f, 1e-4, 1e-5)) << "image " << i;
+        EXPECT_GE(f, 0.5 - 1e-6);
+        EXPECT_LE(f, 1.5 + 1e-6);
+        lowest = std::min(lowest, f);
+        highest = std::max(highest, f);
+    }
+    EXPECT_GT(highest - lowest, 0.3) << "the factor is drawn per image";
+    // Saturation alone keeps each pixel's luma (ITU-R 601) and only scales the distance from it.
+    AugmentConfig saturate;
+    saturate.saturation = 0.5;
+    Augmenter saturator(saturate, 5);
+    const auto s = saturator.apply(images);
+    auto luma = [](const torch::Tensor& x) { return x.select(1, 0) * 0.299 + x.select(1, 1) * 0.587 + x.select(1, 2) * 0.114; };
+    EXPECT_TRUE(torch::allclose(luma(s), luma(images), 1e-4, 1e-5));
+    EXPECT_FALSE(same(s, images));
+    // Contrast alone keeps each image's mean gray level.
+    AugmentConfig contrast;
+    contrast.contrast = 0.5;
+    Augmenter contraster(contrast, 5);
+    const auto c = contraster.apply(images);
+    EXPECT_TRUE(torch::allclose(luma(c).mean({1, 2}), luma(images).mean({1, 2}), 1e-4, 1e-5));
+    // Grayscale images take brightness and contrast; saturation has nothing to act on.
+    const auto gray = images.narrow(1, 0, 1).contiguous();
+    EXPECT_TRUE(same(Augmenter(saturate, 5).apply(gray), gray));
+    // The preview makes the same copies from bytes, colour included (planar channels).
+    std::vector<std::uint8_t> pixels(3 * 8 * 8);
+    for (std::size_t i = 0; i < pixels.size(); ++i)
+        pixels[i] = static_cast<std::uint8_t>(80 + (i * 7) % 90);
+    const auto copies = augmentPreview(bright, pixels.data(), 8, 8, 4, 9, 3);
+    ASSERT_EQ(copies.size(), 4u);
+    EXPECT_EQ(copies[0].size(), pixels.size());
+    EXPECT_NE(copies[0], copies[1]);
 }

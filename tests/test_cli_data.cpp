@@ -141,11 +141,13 @@ TEST_F(CliData, DatasetsListsTheBuiltInOnesWithSharedSplits) {
     ASSERT_TRUE(run.exited && run.exitCode == 0) << run.describe();
     EXPECT_TRUE(run.err.empty()) << run.describe();
     const auto lines = linesOf(run.out);
-    ASSERT_EQ(lines.size(), 5u) << run.out;
+    ASSERT_EQ(lines.size(), 6u) << run.out;
     EXPECT_EQ(lines[3].rfind("k49  49 classes (あ a い i う u ", 0), 0u) << lines[3];
     EXPECT_TRUE(contains(lines[3], "1x28x28 NPZ")) << lines[3];
     EXPECT_EQ(lines[4].rfind("cifar10  10 classes (airplane ", 0), 0u) << lines[4];
     EXPECT_TRUE(contains(lines[4], "3x32x32 CIFAR-10 binary")) << lines[4];
+    EXPECT_EQ(lines[5].rfind("kkanji  classes known once downloaded  1x64x64 PNG class folders in a tar  train: missing kkanji.tar", 0), 0u)
+        << lines[5];
     EXPECT_EQ(lines[0].rfind("kmnist  10 classes (お o き ki す su つ tsu な na は ha ま ma や ya れ re を wo)", 0), 0u)
         << lines[0];
     EXPECT_EQ(lines[1].rfind("mnist  10 classes (0 1 2 3 4 5 6 7 8 9)", 0), 0u) << lines[1];
@@ -163,7 +165,7 @@ TEST_F(CliData, DatasetsOnAnEmptyFolderSaysWhatIsMissing) {
     const RunResult run = runCli({"datasets", "--data-dir", m_dir.file("empty")}, m_dir);
     ASSERT_TRUE(run.exited && run.exitCode == 0) << run.describe();
     const auto lines = linesOf(run.out);
-    ASSERT_EQ(lines.size(), 5u) << run.out;
+    ASSERT_EQ(lines.size(), 6u) << run.out;
     // Two files missing per split: the sum of both downloads.
     EXPECT_TRUE(contains(lines[0], "train: missing (18.2 MB to download)  test: missing (3.05 MB to download)"))
         << lines[0];
@@ -217,7 +219,7 @@ TEST_F(CliData, UnknownDatasetIsOneLineAndExitOne) {
     const RunResult run = runCli({"inspect", "hiragana", "--data-dir", m_dir.path()}, m_dir);
     expectOneLineError(run, 1);
     EXPECT_EQ(run.err, "kanalab-cli: unknown dataset 'hiragana': known datasets are kmnist, mnist, fashion-mnist, k49, "
-                       "cifar10 (kanalab-cli import PATH makes one of your own folder)\n");
+                       "cifar10, kkanji (kanalab-cli import PATH makes one of your own folder)\n");
 }
 
 TEST_F(CliData, UnknownOptionIsExitTwo) {

@@ -120,6 +120,7 @@ TEST(CliTrain, TrainEvalPredict) {
     const CliRun train = runCli(trainArgs(runDir));
     ASSERT_EQ(train.exitCode, 0) << train.out << train.err;
     EXPECT_TRUE(contains(train.out, "test accuracy")) << train.out;
+    EXPECT_TRUE(contains(train.out, "balanced accuracy")) << train.out;
     EXPECT_TRUE(contains(train.out, "epoch 1/1")) << train.out;
     EXPECT_TRUE(isRegularFile(joinPath(runDir, "checkpoints/best.pt")));
 
@@ -130,6 +131,7 @@ TEST(CliTrain, TrainEvalPredict) {
     EXPECT_TRUE(contains(eval.out, "を wo")) << eval.out;
     EXPECT_TRUE(contains(eval.out, "2000 images")) << eval.out;
     EXPECT_TRUE(contains(eval.out, "macro avg")) << eval.out;
+    EXPECT_TRUE(contains(eval.out, "balanced accuracy")) << eval.out;
 
     // A test image the trained model gets right with a clear margin (so the file round trip
     // through OpenCV and the canvas preprocessing cannot tip it), saved as a PGM.
@@ -175,7 +177,9 @@ TEST(CliTrain, BadFlagsExitTwoWithOneLine) {
     const std::vector<std::vector<std::string>> extras = {
         {"--epochs", "-3"},          {"--optimizer", "foo"},     {"--lr", "abc"},         {"--batch-size", "0"},
         {"--split-protocol", "all"}, {"--schedule", "sawtooth"}, {"--no-such-flag", "1"}, {"--augment", "flip=1.5"},
-        {"--augment", "mirror=0.5"},
+        {"--augment", "mirror=0.5"}, {"--class-weights", "inverse"}, {"--sampler", "oversample"},
+        {"--feature-maps-at", "0"},  {"--feature-maps-at", "1,x"},  {"--augment", "brightness=2"},
+        {"--early-stop", "patience=3,monitor=balanced"},
     };
     for (const auto& extra : extras) {
         const CliRun run = runCli(trainArgs(dir.file("never"), extra));
@@ -194,6 +198,12 @@ TEST(CliTrain, BadFlagsExitTwoWithOneLine) {
     EXPECT_TRUE(contains(flip.err, "flip expects a number from 0 to 1")) << flip.err;
     const CliRun mirror = runCli(trainArgs(dir.file("never"), {"--augment", "mirror=0.5"}));
     EXPECT_TRUE(contains(mirror.err, "flip")) << "lists what --augment takes: " << mirror.err;
+
+    const CliRun weights = runCli(trainArgs(dir.file("never"), {"--class-weights", "inverse"}));
+    EXPECT_TRUE(contains(weights.err, "balanced")) << "names what it takes: " << weights.err;
+    const CliRun late = runCli(trainArgs(dir.file("never"), {"--feature-maps-at", "5"}));
+    EXPECT_EQ(late.exitCode, 2) << late.err;
+    EXPECT_TRUE(contains(late.err, "feature maps")) << "an epoch the run never reaches: " << late.err;
 
     const CliRun model = runCli({"train", "--dataset", "kmnist", "--model", "lenet6"});
     EXPECT_EQ(model.exitCode, 2) << model.err;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Downloads: MD5 against RFC 1321 and the published dataset sums, then the downloader and
+// Downloads: MD5 against RFC 1321 and the published dataset sums, SHA-256 against FIPS 180-2
+// and its records beside unpublished files, then the downloader and
 // `kanalab-cli download` against a real HTTP server on 127.0.0.1 that can misbehave on request.
 // Nothing here contacts a host beyond the loopback interface.
 #include "common/error.h"
 #include "data/catalogue.h"
 #include "data/downloader.h"
 #include "data/md5.h"
+#include "data/recorded_sha256.h"
+#include "data/sha256.h"
 #include "support/local_http_server.h"
 #include "support/temp_dir.h"
 #include "support/test_data.h"
@@ -186,6 +189,60 @@ TEST(Md5, UnreadableFileIsNamed) {
     EXPECT_TRUE(contains(message, dir.file("absent.gz"))) << message;
     EXPECT_TRUE(contains(message, "No such file or directory")) << message;
     EXPECT_TRUE(contains(messageOf([&] { md5OfFile(dir.path()); }), "Is a directory"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHA-256 (recorded for files without a published checksum, such as kkanji.tar)
+
+TEST(Sha256, Fips180Vectors) {
+    // FIPS 180-2, appendix B: "abc", the 448-bit message, and a million 'a'; and the empty string.
+    EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha256Hex(std::string(1000000, 'a')), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Sha256, PiecesOfAnySizeGiveTheOneShotDigestAndFilesAgreeWithCoreutils) {
+    std::mt19937 random(11);
+    std::string bytes(5000, '\0');
+    for (auto& b : bytes)
+        b = static_cast<char>(random());
+    const std::string expected = sha256Hex(bytes);
+    for (std::size_t piece : {1u, 3u, 55u, 56u, 63u, 64u, 65u, 127u, 1000u, 4999u}) {
+        Sha256 sha;
+        for (std::size_t at = 0; at < bytes.size(); at += piece)
+            sha.update(bytes.data() + at, std::min(piece, bytes.size() - at));
+        EXPECT_EQ(sha.finish(), expected) << "pieces of " << piece;
+    }
+    if (std::system("command -v sha256sum > /dev/null 2>&1") != 0)
+        GTEST_SKIP() << "sha256sum (coreutils) is not installed";
+    TempDir dir;
+    for (int length : {0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 1000, 5000}) {
+        const std::string path = dir.file("n" + std::to_string(length));
+        std::ofstream(path, std::ios::binary) << bytes.substr(0, static_cast<std::size_t>(length));
+        ASSERT_EQ(std::system(("sha256sum '" + path + "' > '" + path + ".sum'").c_str()), 0);
+        EXPECT_EQ(sha256OfFile(path), readText(path + ".sum").substr(0, 64)) << length << " bytes";
+    }
+    EXPECT_TRUE(contains(messageOf([&] { sha256OfFile(dir.file("absent")); }), "No such file or directory"));
+}
+
+TEST(Sha256, RecordsAreWrittenLikeSha256sumAndCheckedAgainst) {
+    TempDir dir;
+    const std::string file = dir.file("kkanji.tar");
+    std::ofstream(file, std::ios::binary) << "archive";
+    EXPECT_EQ(readRecordedSha256(file), "") << "no record yet";
+    const std::string digest = sha256OfFile(file);
+    recordSha256(file, digest);
+    EXPECT_EQ(readText(file + ".sha256"), digest + "  kkanji.tar\n");
+    EXPECT_EQ(readRecordedSha256(file), digest);
+    EXPECT_NO_THROW(checkAgainstRecordedSha256(file, digest, digest, "kkanji.tar"));
+    const std::string other = sha256Hex("other");
+    const std::string message = messageOf([&] { checkAgainstRecordedSha256(file, other, digest, "kkanji.tar"); });
+    EXPECT_TRUE(contains(message, "kkanji.tar has SHA-256 " + other + " but kkanji.tar.sha256 recorded " + digest))
+        << message;
+    std::ofstream(file + ".sha256") << "not a digest\n";
+    EXPECT_TRUE(contains(messageOf([&] { readRecordedSha256(file); }), "does not start with a SHA-256")) << "damaged";
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -133,6 +133,24 @@ TEST(Patience, MonitorsValidationLossWhenAsked) {
     EXPECT_TRUE(d.back().stop);
 }
 
+TEST(Patience, MonitorsBalancedAccuracyWhenAsked) {
+    EarlyStopConfig c = patience(2);
+    c.monitor = "val-balanced-accuracy";
+    EarlyStopping stopping(c);
+    // Accuracy keeps rising while the rare classes are forgotten: balanced accuracy decides.
+    const std::vector<std::pair<double, double>> curve = {{0.80, 0.60}, {0.85, 0.70}, {0.90, 0.65}, {0.95, 0.62}};
+    std::vector<EarlyStopping::Decision> decisions;
+    int epoch = 0;
+    for (const auto& [accuracy, balanced] : curve)
+        decisions.push_back(stopping.update(++epoch, accuracy, 1.0 - accuracy, balanced));
+    EXPECT_TRUE(decisions[1].improved);
+    EXPECT_FALSE(decisions[2].improved) << "higher accuracy, lower balanced accuracy";
+    EXPECT_TRUE(decisions.back().stop);
+    EXPECT_EQ(stopping.bestEpoch(), 2);
+    EXPECT_DOUBLE_EQ(stopping.bestAccuracy(), 0.85) << "the accuracy of the best-balanced epoch";
+    EXPECT_NE(decisions.back().reason.find("balanced accuracy"), std::string::npos) << decisions.back().reason;
+}
+
 TEST(Patience, WaitsForMinimumEpochs) {
     EarlyStopConfig c = patience(1);
     c.minEpochs = 5;

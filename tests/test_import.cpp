@@ -3,21 +3,27 @@
 // other (data/imported_source.h): class folders, split folders with their own validation split,
 // list files; colour found from the pixels; the cache reused while the files are unchanged and
 // rebuilt when one changes; skipped files named; cancel and failure leave nothing half-made;
-// and a PNG copy of KMNIST's test file reads back pixel for pixel like the IDX file.
+// and a PNG copy of KMNIST's test file reads back pixel for pixel like the IDX file; a single
+// list file as one pool; .npz pairs (KMNIST's own test files against its IDX file) and CIFAR-10
+// batches (archive and folder) imported into the same cache; small classes left out on request.
 #include "common/error.h"
 #include "data/catalogue.h"
+#include "data/cifar_reader.h"
 #include "data/dataset_store.h"
 #include "data/import.h"
 #include "data/imported_source.h"
 #include "data/splits.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
+#include "support/tar_writer.h"
 #include "support/temp_dir.h"
 #include "support/test_data.h"
+#include "support/zip_writer.h"
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <atomic>
 #include <filesystem>
@@ -38,6 +44,11 @@ cv::Mat grayImage(int label, int index, int size = 12) {
         for (int c = 0; c < size; ++c)
             m.at<std::uint8_t>(r, c) = static_cast<std::uint8_t>((label * 40 + index * 3 + r * 2 + c) & 0xff);
     return m;
+}
+
+void writeBytesTo(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+    fs::create_directories(fs::path(path).parent_path());
+    test::writeBytes(path, bytes);
 }
 
 void writePng(const std::string& path, const cv::Mat& image) {
@@ -108,6 +119,36 @@ TEST_F(Import, ClassFoldersBecomeADatasetWithASeededStratifiedTestSplit) {
         }
         EXPECT_TRUE(found) << "train image " << i << " is not an original of class " << label;
     }
+}
+
+TEST_F(Import, ScansOfDarkInkOnPaperAreStoredAsBrightInkOnDark) {
+    // Two classes of "scans": a dark stroke on white paper. Drawings on the canvas, KMNIST and
+    // augmentation's zero fill all have bright ink on a dark ground, so the cache is inverted.
+    for (int c = 0; c < 2; ++c)
+        for (int i = 0; i < 5; ++i) {
+            cv::Mat scan(16, 16, CV_8UC1, cv::Scalar(235));
+            cv::line(scan, {3 + i, 3}, c == 0 ? cv::Point(12, 12) : cv::Point(3 + i, 12), cv::Scalar(20), 2);
+            writePng(m_input + "/" + std::string(c == 0 ? "slash" : "bar") + "/" + std::to_string(i) + ".png", scan);
+        }
+    const ImportResult result = importDataset(m_input, m_data, quiet());
+    EXPECT_TRUE(result.meta.inkInverted);
+    bool noted = false;
+    for (const auto& note : result.meta.notes)
+        noted = noted || note.find("stored inverted") != std::string::npos;
+    EXPECT_TRUE(noted);
+    const ImageSet train = loadSplit(locateDataset(*result.dataset, {{m_data, "test"}}, false), Split::Train);
+    ASSERT_GT(train.count(), 0);
+    EXPECT_EQ(train.image(0)[0], 255 - 235) << "the paper became the dark ground";
+    EXPECT_TRUE(readImportedMeta(result.folder).inkInverted) << "recorded in dataset.json";
+
+    // Photos are never inverted, whatever their background.
+    ImportOptions photo = quiet();
+    photo.kind = "photo";
+    photo.name = "photos";
+    const ImportResult photos = importDataset(m_input, m_data, photo);
+    EXPECT_FALSE(photos.meta.inkInverted);
+    const ImageSet kept = loadSplit(locateDataset(*photos.dataset, {{m_data, "test"}}, false), Split::Train);
+    EXPECT_EQ(kept.image(0)[0], 235);
 }
 
 TEST_F(Import, SplitFoldersKeepTheirOwnValidationSplitAndTrainingUsesIt) {
@@ -396,4 +437,181 @@ TEST_F(Import, AColourDatasetTrainsWithPerChannelNormalisation) {
     // Half the images are red-heavy and half blue-heavy: red and blue means agree, green's is lower.
     EXPECT_NEAR(meta.normalizationMean[0], meta.normalizationMean[2], 0.05);
     EXPECT_LT(meta.normalizationMean[1], meta.normalizationMean[0]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One list file, .npz pairs, CIFAR-10 batches, --min-class-images
+
+namespace {
+
+std::string importError(const std::string& path, const std::string& data, const ImportOptions& options) {
+    try {
+        importDataset(path, data, options);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+// A CIFAR-10 batch of count records whose pixels encode (batch, record).
+std::vector<std::uint8_t> cifarBatch(int batch, int count) {
+    std::vector<std::uint8_t> bytes;
+    for (int r = 0; r < count; ++r) {
+        bytes.push_back(static_cast<std::uint8_t>((batch + r) % 10));
+        for (std::size_t p = 0; p < kCifarImageBytes; ++p)
+            bytes.push_back(static_cast<std::uint8_t>((batch * 31 + r * 7 + p) & 0xff));
+    }
+    return bytes;
+}
+
+std::string cifarMeta() {
+    std::string text;
+    for (const auto& name : cifar10ClassNames())
+        text += name + "\n";
+    return text + "\n";
+}
+
+}  // namespace
+
+TEST_F(Import, ASingleListFileNotNamedTrainOrTestIsOnePoolSplitPerClass) {
+    makeClassFolders(m_input + "/img", {"x", "y"}, 10);
+    {
+        std::ofstream all(m_input + "/all.txt");
+        for (int i = 0; i < 10; ++i)
+            all << "img/x/" << i << ".png x\nimg/y/" << i << ".png y\n";
+    }
+    const ImportResult result = importDataset(m_input + "/all.txt", m_data, quiet());
+    EXPECT_EQ(result.dataset->name, "input") << "named after the folder holding the list";
+    EXPECT_EQ(result.meta.layout, "list files");
+    EXPECT_EQ(result.meta.train.count, 16);
+    EXPECT_EQ(result.meta.test.count, 4) << "20 % of each class held out";
+    EXPECT_DOUBLE_EQ(result.meta.testFraction, 0.2);
+    const ImageSet test = loadSplit(locateDataset(*result.dataset, {}, false), Split::Test);
+    EXPECT_EQ(countPerClass(test, 2), (std::vector<std::int64_t>{2, 2}));
+}
+
+TEST_F(Import, KmnistNpzPairReadsBackLikeTheIdxFile) {
+    KANALAB_REQUIRE_SHARED("kmnist", "kmnist-test-imgs.npz");
+    KANALAB_REQUIRE_SHARED("kmnist", "t10k-images-idx3-ubyte.gz");
+    const ImageSet idx =
+        loadSplit(locateDataset(findDataset("kmnist"), {{test::sharedDataDir(), "test"}}, false), Split::Test);
+    const std::string npz = test::sharedDataDir() + "/kmnist/kmnist-test-imgs.npz";
+    for (const std::string format : {"npz", "auto"}) {
+        SCOPED_TRACE(format);
+        ImportOptions options = quiet();
+        options.format = format;
+        const ImportResult result = importDataset(npz, m_data, options);
+        const DatasetInfo& info = *result.dataset;
+        EXPECT_EQ(info.name, "kmnist-npz") << "kmnist itself is built in";
+        EXPECT_EQ(result.meta.layout, "npz");
+        EXPECT_EQ(result.meta.train.count, 0);
+        ASSERT_EQ(result.meta.test.count, 10000);
+        ASSERT_EQ(info.numClasses(), 10);
+        EXPECT_EQ(info.classes[0].displayName(), "お o") << "the classes of the dataset the files belong to";
+        EXPECT_EQ(info.licence, "CC BY-SA 4.0");
+        bool noted = false;
+        for (const auto& note : result.meta.notes)
+            noted = noted || note.find("--split-protocol test-80-20") != std::string::npos;
+        EXPECT_TRUE(noted) << "no train pair: say how to train anyway";
+        const ImageSet test = loadSplit(locateDataset(info, {}, false), Split::Test);
+        EXPECT_TRUE(test.mapped);
+        EXPECT_EQ(test.labels, idx.labels);
+        EXPECT_TRUE(std::equal(test.image(0), test.image(0) + 10000 * 784, idx.image(0))) << "pixel for pixel";
+    }
+    // The folder holding the pair is found to be .npz too.
+    ImportOptions named = quiet();
+    named.name = "kmnist-folder";
+    EXPECT_EQ(importDataset(test::sharedDataDir() + "/kmnist", m_data, named).meta.layout, "npz");
+}
+
+TEST_F(Import, AnNpzPoolIsSplitPerClassAndSmallClassesCanBeLeftOut) {
+    // 12 + 10 + 2 images of 6x6: class 2 is too small for --min-class-images 5.
+    std::vector<std::uint8_t> pixels, labels;
+    for (int c = 0; c < 3; ++c)
+        for (int i = 0; i < (c == 0 ? 12 : c == 1 ? 10 : 2); ++i) {
+            labels.push_back(static_cast<std::uint8_t>(c));
+            for (int p = 0; p < 36; ++p)
+                pixels.push_back(static_cast<std::uint8_t>(c * 60 + i * 3 + p));
+        }
+    fs::create_directories(m_input);
+    const auto count = static_cast<std::int64_t>(labels.size());
+    test::writeBytes(m_input + "/mine-imgs.npz",
+                     test::zipBytes({{"arr_0.npy", test::npyBytes("|u1", {count, 6, 6}, false, pixels)}}));
+    test::writeBytes(m_input + "/mine-labels.npz",
+                     test::zipBytes({{"arr_0.npy", test::npyBytes("|u1", {count}, false, labels)}}));
+    const ImportResult all = importDataset(m_input, m_data, quiet());
+    EXPECT_EQ(all.dataset->name, "mine");
+    EXPECT_EQ(all.dataset->numClasses(), 3);
+    EXPECT_EQ(all.dataset->classes[2].label, "2");
+    EXPECT_EQ(all.meta.test.count, 2 + 2 + 0);
+    ImportOptions options = quiet();
+    options.minClassImages = 5;
+    const ImportResult large = importDataset(m_input + "/mine-imgs.npz", m_data, options);
+    EXPECT_EQ(large.dataset->name, "mine-min5");
+    EXPECT_EQ(large.dataset->numClasses(), 2);
+    EXPECT_EQ(large.meta.minClassImages, 5);
+    EXPECT_EQ(large.meta.train.count, 10 + 8);
+    const ImageSet allTest = loadSplit(locateDataset(*all.dataset, {}, false), Split::Test);
+    const ImageSet largeTest = loadSplit(locateDataset(*large.dataset, {}, false), Split::Test);
+    ASSERT_EQ(largeTest.count(), 4);
+    EXPECT_TRUE(std::equal(largeTest.image(0), largeTest.image(0) + 4 * 36, allTest.image(0)))
+        << "the kept classes keep their split";
+    EXPECT_NE(importError(m_input, m_data, [] {
+                  ImportOptions o;
+                  o.minClassImages = 13;
+                  return o;
+              }()).find("no class has at least 13 images (the largest has 12)"),
+              std::string::npos);
+}
+
+TEST_F(Import, Cifar10BatchesFromTheArchiveOrTheFolder) {
+    test::TarWriter tar;
+    tar.addDirectory("cifar-10-batches-bin/");
+    const std::vector<std::string> batches = cifar10BatchFiles();
+    for (std::size_t b = 0; b < batches.size(); ++b) {
+        const auto bytes = cifarBatch(static_cast<int>(b), b + 1 == batches.size() ? 3 : 2);
+        tar.addFile("cifar-10-batches-bin/" + batches[b], bytes);
+        writeBytesTo(m_input + "/cifar-10-batches-bin/" + batches[b], bytes);
+    }
+    const std::string meta = cifarMeta();
+    tar.addText("cifar-10-batches-bin/batches.meta.txt", meta);
+    writeBytesTo(m_input + "/cifar-10-batches-bin/batches.meta.txt", std::vector<std::uint8_t>(meta.begin(), meta.end()));
+    const std::string archive = m_dir.file("cifar-10-binary.tar.gz");
+    test::writeBytes(archive, test::gzipBytes(tar.finish()));
+
+    for (const std::string& path : {archive, m_input, m_input + "/cifar-10-batches-bin"}) {
+        SCOPED_TRACE(path);
+        ImportOptions options = quiet();
+        options.name = "tiny-cifar";
+        const ImportResult result = importDataset(path, m_data, options);
+        const DatasetInfo& info = *result.dataset;
+        EXPECT_EQ(result.meta.layout, "cifar10");
+        EXPECT_EQ(info.channels, 3);
+        EXPECT_EQ(info.rows, 32);
+        EXPECT_FALSE(info.handwriting());
+        ASSERT_EQ(info.numClasses(), 10);
+        EXPECT_EQ(info.classes[9].label, "truck");
+        EXPECT_EQ(result.meta.train.count, 10);
+        EXPECT_EQ(result.meta.test.count, 3);
+        const DatasetStatus status = locateDataset(info, {}, false);
+        const ImageSet train = loadSplit(status, Split::Train);
+        const ImageSet test = loadSplit(status, Split::Test);
+        const auto first = cifarBatch(0, 2);
+        EXPECT_EQ(train.labels[0], static_cast<std::int64_t>(first[0]));
+        EXPECT_TRUE(std::equal(train.image(0), train.image(0) + kCifarImageBytes, first.begin() + 1));
+        const auto last = cifarBatch(5, 3);
+        EXPECT_TRUE(std::equal(test.image(2), test.image(2) + kCifarImageBytes, last.begin() + 2 * 3073 + 1));
+    }
+    EXPECT_EQ(datasetNameFromPath(archive), "cifar-10-binary");
+}
+
+TEST_F(Import, AFormatThatDoesNotFitThePathSaysSo) {
+    makeClassFolders(m_input, {"a", "b"}, 2);
+    ImportOptions options = quiet();
+    options.format = "npz";
+    EXPECT_NE(importError(m_input, m_data, options).find("holds no .npz image/label pair"), std::string::npos);
+    options.format = "cifar10";
+    EXPECT_NE(importError(m_input, m_data, options).find("is not CIFAR-10's binary version"), std::string::npos);
+    options.format = "zip";
+    EXPECT_NE(importError(m_input, m_data, options).find("use auto, folder, list, npz or cifar10"), std::string::npos);
 }

@@ -127,6 +127,45 @@ TEST(BuildReport, MacroAndWeightedAverages) {
     EXPECT_EQ(r.weighted.support, 10);
 }
 
+TEST(BuildReport, BalancedAccuracyIsTheMeanRecallOfClassesWithImages) {
+    const EvalReport r = fourClassReport();
+    // Recalls 1/2, 2/3, 0 over the three classes with images; class 3 has none and is left out
+    // (the macro recall counts it as 0 and divides by four).
+    EXPECT_NEAR(r.balancedAccuracy, (0.5 + 2.0 / 3.0 + 0.0) / 3, 1e-15);
+    EXPECT_GT(r.balancedAccuracy, r.macro.recall);
+
+    // 90 images of class 0, 10 of class 1, everything read as 0: 90 % accurate, 50 % balanced.
+    std::vector<std::int64_t> indices;
+    std::vector<int> labels;
+    std::vector<float> probabilities;
+    for (int i = 0; i < 100; ++i) {
+        indices.push_back(i);
+        labels.push_back(i < 90 ? 0 : 1);
+        probabilities.insert(probabilities.end(), {0.9f, 0.1f});
+    }
+    const EvalReport skewed = buildReport(2, indices, labels, probabilities, 0.0);
+    EXPECT_DOUBLE_EQ(skewed.accuracy, 0.9);
+    EXPECT_DOUBLE_EQ(skewed.balancedAccuracy, 0.5);
+}
+
+TEST(ConfusedPairs, LargestOffDiagonalCellsFirstWithTheirShare) {
+    EvalReport r;
+    r.confusion = {{5, 3, 0}, {1, 8, 4}, {0, 4, 2}};
+    fillClassMetrics(r);
+    const auto pairs = topConfusedPairs(r, 10);
+    ASSERT_EQ(pairs.size(), 4u) << "only cells with mistakes, never the diagonal";
+    EXPECT_EQ(pairs[0].trueClass, 1);
+    EXPECT_EQ(pairs[0].predicted, 2);
+    EXPECT_EQ(pairs[0].count, 4);
+    EXPECT_NEAR(pairs[0].shareOfTrue, 4.0 / 13.0, 1e-15);
+    EXPECT_EQ(pairs[1].trueClass, 2) << "ties keep the row order";
+    EXPECT_EQ(pairs[1].predicted, 1);
+    EXPECT_EQ(pairs[2].count, 3);
+    EXPECT_EQ(pairs[3].count, 1);
+    EXPECT_EQ(topConfusedPairs(r, 2).size(), 2u);
+    EXPECT_TRUE(topConfusedPairs(EvalReport{}, 5).empty());
+}
+
 TEST(BuildReport, TopKAccuracy) {
     const EvalReport r = fourClassReport();
     EXPECT_DOUBLE_EQ(r.top3Accuracy, 0.9) << "only sample 19 has its true class 4th";

@@ -160,6 +160,16 @@ TEST(ModelZoo, OptionsChangeTheCountsAsComputed) {
     EXPECT_EQ(describeModel("lenet5", spec).parameters, 61'706);
     spec.options = {{"dropout", "0.3"}};
     EXPECT_EQ(describeModel("cnn-vgg", spec).parameters, 540'298);
+    // The colour study's modified LeNet on 3x32x32, 50 classes: 3x3 convolutions 6, 16, 32, each
+    // with pooling (32 -> 16, 14 -> 7, 7 -> 3), then 288 -> 120 -> 84 -> 50.
+    ModelSpec colour = spec;
+    colour.channels = 3;
+    colour.height = colour.width = 32;
+    colour.numClasses = 50;
+    colour.options = {{"variant", "modified"}};
+    EXPECT_EQ(describeModel("lenet5", colour).parameters, (27 * 6 + 6) + (54 * 16 + 16) + (144 * 32 + 32) +
+                                                              (288 * 120 + 120) + (120 * 84 + 84) + (84 * 50 + 50));
+    EXPECT_EQ(describeModel("lenet5", kmnistSpec()).parameters, 61'706) << "classic stays the default";
 }
 
 TEST(ModelZoo, OutputShapeForKmnistBatches) {

@@ -406,6 +406,29 @@ TEST(Losses, MatchTheirFormulas) {
     }
 }
 
+TEST(Losses, ClassWeightsGiveTheWeightedMeanAndBalanceRareClasses) {
+    // Counts 6, 3, 1 (and an empty class): weights N / (K' n) = 10 / (3 n), the empty class 0.
+    const std::vector<float> weights = balancedClassWeights({6, 3, 1, 0});
+    ASSERT_EQ(weights.size(), 4u);
+    EXPECT_FLOAT_EQ(weights[0], 10.0f / 18.0f);
+    EXPECT_FLOAT_EQ(weights[1], 10.0f / 9.0f);
+    EXPECT_FLOAT_EQ(weights[2], 10.0f / 3.0f);
+    EXPECT_FLOAT_EQ(weights[3], 0.0f);
+    // Each class's total weight is the same: 6 x 10/18 = 3 x 10/9 = 1 x 10/3.
+    EXPECT_NEAR(6 * weights[0], 1 * weights[2], 1e-5);
+
+    torch::manual_seed(4);
+    const at::Tensor logits = torch::randn({5, 4}, torch::kFloat);
+    const at::Tensor target = torch::tensor({0, 0, 1, 2, 0}, torch::kLong);
+    const at::Tensor w = torch::tensor(weights, torch::kFloat);
+    const at::Tensor nll = -torch::log_softmax(logits, 1).gather(1, target.unsqueeze(1)).squeeze(1);
+    const at::Tensor wi = w.index_select(0, target);
+    const double expected = ((nll * wi).sum() / wi.sum()).item<double>();
+    EXPECT_NEAR(computeLoss({}, logits, target, w).item<double>(), expected, 1e-6);
+    EXPECT_NEAR(computeLoss({}, logits, target, torch::ones({4})).item<double>(), nll.mean().item<double>(), 1e-6)
+        << "equal weights are the plain mean";
+}
+
 TEST(Schedules, ConstantAndStep) {
     ScheduleConfig constant;
     LearningRateSchedule flat(constant, 0.1, 10);

@@ -153,6 +153,48 @@ TEST(BatchSource, CoversEveryIndexOncePerEpochKeepingThePartialBatch) {
     }
 }
 
+TEST(BatchSource, BalancedSamplingDrawsEveryClassEquallyOften) {
+    // 90 images of class 0, 9 of class 1, 1 of class 2.
+    auto set = std::make_shared<ImageSet>();
+    set->rows = set->cols = 1;
+    for (int i = 0; i < 100; ++i) {
+        set->pixels.push_back(static_cast<std::uint8_t>(i));
+        set->labels.push_back(i < 90 ? 0 : i < 99 ? 1 : 2);
+    }
+    EXPECT_EQ(countClasses(*set, iota(100)), (std::vector<std::int64_t>{90, 9, 1}));
+    EXPECT_EQ(countClasses(*set, iota(90), 4), (std::vector<std::int64_t>{90, 0, 0, 0}));
+    BatchSource source(set, iota(100), 10, Normalization::unit(), true, 3);
+    source.setBalancedSampling(true);
+    std::vector<std::int64_t> perClass(3, 0);
+    std::vector<std::int64_t> firstEpoch;
+    for (int epoch = 0; epoch < 30; ++epoch) {
+        source.startEpoch(epoch);
+        EXPECT_EQ(source.batchesPerEpoch(), 10) << "as many draws per epoch as images";
+        Batch batch;
+        std::vector<std::int64_t> seen;
+        while (source.next(batch))
+            for (std::size_t i = 0; i < batch.indices.size(); ++i) {
+                ++perClass[static_cast<std::size_t>(batch.labels[static_cast<std::int64_t>(i)].item<std::int64_t>())];
+                seen.push_back(batch.indices[i]);
+            }
+        EXPECT_EQ(seen.size(), 100u);
+        if (epoch == 0)
+            firstEpoch = seen;
+    }
+    // 3,000 draws, a third per class expected: within 5 standard deviations (about 129).
+    for (auto n : perClass)
+        EXPECT_NEAR(static_cast<double>(n), 1000.0, 130.0);
+    // The same seed gives the same draws.
+    BatchSource again(set, iota(100), 10, Normalization::unit(), true, 3);
+    again.setBalancedSampling(true);
+    again.startEpoch(0);
+    Batch batch;
+    std::vector<std::int64_t> seen;
+    while (again.next(batch))
+        seen.insert(seen.end(), batch.indices.begin(), batch.indices.end());
+    EXPECT_EQ(seen, firstEpoch);
+}
+
 TEST(BatchSource, NormalizationUsesMeanAndStd) {
     auto set = std::make_shared<ImageSet>();
     set->rows = 1;

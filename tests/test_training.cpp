@@ -266,13 +266,16 @@ TEST(RunDirectoryFiles, ExistAndParse) {
     // metrics.csv: a header and one row per epoch.
     const auto metrics = readLines(joinPath(dir, "metrics.csv"));
     ASSERT_EQ(metrics.size(), 3u);
-    EXPECT_EQ(metrics[0], "epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,seconds,best");
+    EXPECT_EQ(metrics[0],
+              "epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,seconds,best,val_balanced_accuracy");
     const auto parsed = readMetrics(dir);
     ASSERT_EQ(parsed.size(), 2u);
     for (std::size_t i = 0; i < 2; ++i) {
         EXPECT_EQ(parsed[i].epoch, static_cast<int>(i) + 1);
         EXPECT_NEAR(parsed[i].trainLoss, run.recorded.epochs[i].trainLoss, 1e-5 * run.recorded.epochs[i].trainLoss);
         EXPECT_NEAR(parsed[i].validationAccuracy, run.recorded.epochs[i].validationAccuracy, 1e-6);
+        EXPECT_NEAR(parsed[i].validationBalancedAccuracy, run.recorded.epochs[i].validationBalancedAccuracy, 1e-6);
+        EXPECT_GT(parsed[i].validationBalancedAccuracy, 0.5);
         EXPECT_EQ(parsed[i].best, run.recorded.epochs[i].best);
     }
 
@@ -310,6 +313,9 @@ TEST(RunDirectoryFiles, ExistAndParse) {
     const EvalReport back = readEvaluation(dir);
     EXPECT_EQ(back.count, 2000);
     EXPECT_DOUBLE_EQ(back.accuracy, o.test.accuracy);
+    EXPECT_DOUBLE_EQ(back.balancedAccuracy, o.test.balancedAccuracy);
+    // 200 test images per class: balanced accuracy is the accuracy.
+    EXPECT_NEAR(o.test.balancedAccuracy, o.test.accuracy, 1e-12);
     EXPECT_EQ(back.confusion, o.test.confusion);
     EXPECT_NEAR(back.macro.f1, o.test.macro.f1, 1e-12);
     ASSERT_EQ(back.misclassified.size(), o.test.misclassified.size());
@@ -324,6 +330,8 @@ TEST(RunDirectoryFiles, ExistAndParse) {
     EXPECT_EQ(summary.bestEpoch, o.bestEpoch);
     EXPECT_NEAR(summary.bestValidationAccuracy, o.bestValidationAccuracy, 1e-6);
     EXPECT_DOUBLE_EQ(summary.testAccuracy, o.test.accuracy);
+    EXPECT_DOUBLE_EQ(summary.testBalancedAccuracy, o.test.balancedAccuracy);
+    EXPECT_NEAR(summary.secondsPerEpoch(), (parsed[0].seconds + parsed[1].seconds) / 2, 1e-6);
     EXPECT_TRUE(summary.hasBestCheckpoint);
     EXPECT_TRUE(summary.hasLastCheckpoint);
     EXPECT_FALSE(summary.createdAt.empty());
@@ -340,6 +348,40 @@ TEST(RunDirectoryFiles, ExistAndParse) {
     ASSERT_EQ(runs.size(), 1u);
     EXPECT_EQ(runs[0].path, dir);
     EXPECT_THROW(readRun(run.parent.path()), Error) << "a folder without config.json is not a run";
+}
+
+TEST(Imbalance, WeightsSamplerAndFeatureMapsOnTheModifiedLenet) {
+    REQUIRE_KMNIST();
+    test::TempDir dir;
+    TrainConfig c = kmnistConfig(joinPath(dir.path(), "run"));
+    c.epochs = 2;
+    c.model = "lenet5";
+    c.modelOptions = {{"variant", "modified"}, {"activation", "elu"}};
+    c.loss.classWeights = "balanced";
+    c.sampler = "balanced";
+    c.earlyStop.monitor = "val-balanced-accuracy";
+    c.featureMapsAt = {1, 2};
+    c.featureMapImage = 3;
+    const Recorded r = train(c);
+    ASSERT_EQ(r.outcome.status, TrainStatus::Completed) << r.outcome.message;
+    EXPECT_GT(r.outcome.test.balancedAccuracy, 0.7) << "the balanced options still learn";
+    EXPECT_NE(joinedLog(r).find("class-balanced sampling"), std::string::npos) << joinedLog(r);
+    for (int epoch : {1, 2}) {
+        const std::string folder = joinPath(c.runDir, "feature-maps/epoch-" + std::to_string(epoch));
+        for (const char* layer : {"input", "conv1", "act1", "pool1", "conv2", "conv3", "pool3"})
+            EXPECT_TRUE(isRegularFile(joinPath(folder, std::string(layer) + ".png"))) << folder << " " << layer;
+        EXPECT_FALSE(isRegularFile(joinPath(folder, "fc1.png"))) << "dense layers have no image";
+    }
+    EXPECT_NE(fileText(joinPath(c.runDir, "feature-maps/epoch-1/conv1.png")),
+              fileText(joinPath(c.runDir, "feature-maps/epoch-2/conv1.png")))
+        << "the maps change as the weights learn";
+    // A setting the run cannot honour is an error naming it, before anything trains.
+    TrainConfig bad = c;
+    bad.featureMapsAt = {3};
+    bad.runDir = joinPath(dir.path(), "bad");
+    const Recorded failed = train(bad);
+    EXPECT_EQ(failed.outcome.status, TrainStatus::Failed);
+    EXPECT_NE(failed.outcome.message.find("feature maps"), std::string::npos) << failed.outcome.message;
 }
 
 TEST(Checkpoints, RoundTripGivesTheSamePredictions) {

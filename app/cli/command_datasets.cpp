@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "data/builtin_datasets.h"
 
 #include "common/format.h"
 #include "data/dataset_store.h"
@@ -44,7 +45,11 @@ int runDatasets(const std::vector<std::string>& args) {
         }
         if (info->classes.size() > kShown)
             classes += " ...";
-        std::cout << info->name << "  " << info->numClasses() << " classes (" << classes << ")  " << info->channels
+        // Kuzushiji-Kanji's classes are its archive's folders: unknown until it is converted.
+        const std::string classText = info->classes.empty() && isConvertedAfterDownload(*info)
+                                          ? "classes known once downloaded"
+                                          : std::to_string(info->numClasses()) + " classes (" + classes + ")";
+        std::cout << info->name << "  " << classText << "  " << info->channels
                   << "x" << info->rows << "x" << info->cols << " " << info->format << "  "
                   << describeSplit(*info, status.train) << "  ";
         if (status.validation.present)

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/arguments.h"
+#include "cli/command_import.h"
 #include "cli/commands.h"
 #include "cli/terminal.h"
 
 #include "common/error.h"
 #include "common/format.h"
+#include "data/builtin_datasets.h"
+#include "data/byte_stream.h"
 #include "data/data_dirs.h"
 #include "data/downloader.h"
+#include "data/recorded_sha256.h"
 
 #include <atomic>
 #include <chrono>
@@ -77,16 +81,30 @@ private:
     std::chrono::steady_clock::time_point m_lastPlainLine;
 };
 
+// How a file without a published checksum was checked.
+std::string describeUnpublished(const DownloadedFile& file) {
+    if (file.sha256Recorded)
+        return "structure checked, SHA-256 " + file.sha256 + " recorded in " +
+               fileNameOf(recordedSha256Path(file.path)) +
+               " (no checksum is published: later copies are checked against it)";
+    return "SHA-256 matches the one recorded when it first arrived";
+}
+
 }  // namespace
 
 int runDownload(const std::vector<std::string>& args) {
-    const Arguments arguments(args, {"--split", "--data-dir", "--mirror"});
+    const Arguments arguments(args, {"--split", "--data-dir", "--mirror", "--min-class-images", "--threads"});
     arguments.expectPositionals(1, 1, "dataset name (one of " + knownDatasetNames() + ")");
     const std::string splitWord = arguments.choice("--split", "all", {"train", "test", "all"});
     const std::string mirror = arguments.value("--mirror");
     if (arguments.has("--mirror") && !isSupportedMirrorUrl(mirror))
         throw UsageError("--mirror expects a URL starting with http://, https:// or file://, got '" + mirror + "'");
+    const int minClassImages = arguments.intValue("--min-class-images", 0, 0, 1000000);
+    const int threads = arguments.intValue("--threads", 0, 0, 256);
     const DatasetInfo& info = findDataset(arguments.positionals()[0]);
+    if (!isConvertedAfterDownload(info) && (arguments.has("--min-class-images") || arguments.has("--threads")))
+        throw UsageError("--min-class-images and --threads apply to datasets converted after download (kkanji), not " +
+                         info.name);
 
     std::vector<Split> splits;
     if (splitWord != "test")
@@ -95,8 +113,12 @@ int runDownload(const std::vector<std::string>& args) {
         splits.push_back(Split::Test);
     const std::int64_t bytes = info.remoteBytes(splits);
     const std::string root = downloadRoot(arguments.value("--data-dir"));
-    std::cout << info.name << " " << (splitWord == "all" ? "train and test" : splitWord) << " (" << formatBytes(bytes)
-              << ") into " << joinPath(root, info.name) << " from "
+    // Without a published checksum the size is only the one the site quotes.
+    bool estimated = false;
+    for (const auto& file : info.remoteFiles)
+        estimated = estimated || file.md5.empty();
+    std::cout << info.name << " " << (splitWord == "all" ? "train and test" : splitWord) << " ("
+              << (estimated ? "about " : "") << formatBytes(bytes) << ") into " << joinPath(root, info.name) << " from "
               << (mirror.empty() ? info.downloadUrls.front() : mirror) << "\n"
               << std::flush;
 
@@ -118,16 +140,40 @@ int runDownload(const std::vector<std::string>& args) {
 
     std::cout << "wrote to " << result.folder << ":\n";
     for (const auto& file : result.files) {
+        const bool unpublished = !file.sha256.empty();
         std::cout << "  " << file.fileName << "  " << formatBytes(file.bytes) << "  ";
         if (file.alreadyPresent)
-            std::cout << "already there, MD5 checked, not downloaded again\n";
+            std::cout << "already there, " << (unpublished ? describeUnpublished(file) : "MD5 checked")
+                      << ", not downloaded again\n";
         else
-            std::cout << (file.replaced ? "replaced a damaged copy, " : "") << "MD5 verified, from " << file.url
-                      << "\n";
+            std::cout << (file.replaced ? "replaced a damaged copy, " : "")
+                      << (unpublished ? describeUnpublished(file) : "MD5 verified") << ", from " << file.url << "\n";
     }
     if (result.bytesDownloaded > 0)
         std::cout << "downloaded " << formatBytes(result.bytesDownloaded) << " in " << formatDuration(result.seconds)
                   << "\n";
+    std::cout << std::flush;
+
+    // Kuzushiji-Kanji's PNGs are decoded once, here, so that training starts at once later.
+    if (isConvertedAfterDownload(info)) {
+        std::atomic<bool> interrupted{false};
+        InterruptGuard interruptGuard(interrupted);
+        ImportOptions options;
+        options.minClassImages = minClassImages;
+        options.threads = threads;
+        options.cancel = &interrupted;
+        options.progress = importProgressPrinter();
+        std::vector<ImportResult> converted;
+        try {
+            converted = convertAfterDownload(info, root, options);
+        } catch (const Cancelled&) {
+            throw Error("conversion cancelled; the downloaded file stays, nothing half-converted was kept");
+        }
+        for (const ImportResult& one : converted) {
+            printImportSummary(one);
+            std::cout << "train on it: kanalab-cli train --dataset " << one.dataset->name << " --model lenet5\n";
+        }
+    }
     return 0;
 }
 

@@ -23,21 +23,33 @@ std::string padded(const std::string& text, int width) {
     return text + std::string(static_cast<std::size_t>(std::max(1, width - columns)), ' ');
 }
 
+// Up to this many classes the confusion matrix fits a terminal (K49's 49 columns do not).
+constexpr int kMatrixClasses = 20;
+
 void printReport(const RunEvaluation& evaluation) {
     const EvalReport& r = evaluation.report;
     const auto& classes = evaluation.dataset->classes;
     std::cout << evaluation.dataset->name << " " << r.split << ": " << r.count << " images, accuracy "
-              << formatFixed(100 * r.accuracy, 2) << "%, top-3 " << formatFixed(100 * r.top3Accuracy, 2)
-              << "%, loss " << formatFixed(r.loss, 4) << "\n\nconfusion matrix (rows: true class, columns: predicted)\n"
-              << padded("", 14);
-    for (int c = 0; c < r.numClasses(); ++c)
-        std::cout << padded(std::to_string(c), 6);
-    std::cout << "\n";
-    for (int t = 0; t < r.numClasses(); ++t) {
-        std::cout << padded(std::to_string(t) + " " + classes[static_cast<std::size_t>(t)].displayName(), 14);
-        for (auto n : r.confusion[static_cast<std::size_t>(t)])
-            std::cout << padded(std::to_string(n), 6);
+              << formatFixed(100 * r.accuracy, 2) << "%, balanced accuracy " << formatFixed(100 * r.balancedAccuracy, 2)
+              << "%, top-3 " << formatFixed(100 * r.top3Accuracy, 2) << "%, loss " << formatFixed(r.loss, 4) << "\n";
+    if (r.numClasses() <= kMatrixClasses) {
+        std::cout << "\nconfusion matrix (rows: true class, columns: predicted)\n" << padded("", 14);
+        for (int c = 0; c < r.numClasses(); ++c)
+            std::cout << padded(std::to_string(c), 6);
         std::cout << "\n";
+        for (int t = 0; t < r.numClasses(); ++t) {
+            std::cout << padded(std::to_string(t) + " " + classes[static_cast<std::size_t>(t)].displayName(), 14);
+            for (auto n : r.confusion[static_cast<std::size_t>(t)])
+                std::cout << padded(std::to_string(n), 6);
+            std::cout << "\n";
+        }
+    } else {
+        // Too many classes for a matrix in a terminal: the cells that matter, as a list.
+        std::cout << "\nmost confused pairs (the full matrix is in confusion.csv)\n";
+        for (const auto& pair : topConfusedPairs(r, 20))
+            std::cout << "  " << padded(classes[static_cast<std::size_t>(pair.trueClass)].displayName(), 16) << "read as "
+                      << padded(classes[static_cast<std::size_t>(pair.predicted)].displayName(), 16) << pair.count
+                      << " times (" << formatFixed(100 * pair.shareOfTrue, 1) << "% of its images)\n";
     }
     std::cout << "\n" << padded("class", 16) << padded("precision", 11) << padded("recall", 9) << padded("F1", 8)
               << "support\n";

@@ -88,6 +88,23 @@ TrainConfig configFromArguments(const Arguments& a) {
     if (a.has("--loss"))
         c.loss.name = a.choice("--loss", "cross-entropy", {"cross-entropy", "multi-margin"});
     c.loss.labelSmoothing = a.doubleValue("--label-smoothing", c.loss.labelSmoothing, 0.0, 0.5);
+    if (a.has("--class-weights"))
+        c.loss.classWeights = a.choice("--class-weights", "none", {"none", "balanced"});
+    if (a.has("--sampler"))
+        c.sampler = a.choice("--sampler", "shuffle", {"shuffle", "balanced"});
+    if (a.has("--feature-maps-at")) {
+        c.featureMapsAt.clear();
+        const std::string list = a.value("--feature-maps-at");
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            const auto comma = std::min(list.find(',', start), list.size());
+            const std::string item = list.substr(start, comma - start);
+            c.featureMapsAt.push_back(
+                Arguments({"--feature-maps-at", item}, {"--feature-maps-at"}).intValue("--feature-maps-at", 1, 1, 10000));
+            start = comma + 1;
+        }
+    }
+    c.featureMapImage = a.intValue("--feature-map-image", static_cast<int>(c.featureMapImage), 0, 100000000);
     if (a.has("--schedule"))
         applyScheduleSpec(a.value("--schedule"), c.schedule);
     if (a.has("--augment"))
@@ -163,7 +180,7 @@ int runTrain(const std::vector<std::string>& args) {
                        "--weight-decay", "--momentum", "--loss", "--label-smoothing", "--schedule", "--val-split",
                        "--split-protocol", "--augment", "--early-stop", "--ema", "--clip", "--tta", "--seed",
                        "--threads", "--blas-threads", "--device", "--data-dir", "--out", "--resume", "--log-every",
-                       "--synthetic"},
+                       "--synthetic", "--class-weights", "--sampler", "--feature-maps-at", "--feature-map-image"},
                       {"--nesterov", "--save-every-epoch"});
     a.expectPositionals(0, 0, "");
     TrainConfig config;
@@ -204,8 +221,8 @@ int runTrain(const std::vector<std::string>& args) {
                           << outcome.bestEpoch << ")";
             std::cout << "\n";
             if (outcome.hasTest)
-                std::cout << "test accuracy " << percent(outcome.test.accuracy) << " on " << outcome.test.count
-                          << " images\n";
+                std::cout << "test accuracy " << percent(outcome.test.accuracy) << ", balanced accuracy "
+                          << percent(outcome.test.balancedAccuracy) << " on " << outcome.test.count << " images\n";
             return 0;
         case TrainStatus::Cancelled:
             std::cerr << "kanalab-cli: " << outcome.message << "\n";

@@ -89,8 +89,16 @@ void applyAugmentSpec(const std::string& spec, const std::string& dataset, Augme
             a.flipProbability = number(item, flag, 0, 1);
         } else if (item.key == "mixup") {
             a.mixupAlpha = number(item, flag, 0, 10);
+        } else if (item.key == "brightness") {
+            a.brightness = number(item, flag, 0, 1);
+        } else if (item.key == "contrast") {
+            a.contrast = number(item, flag, 0, 1);
+        } else if (item.key == "saturation") {
+            a.saturation = number(item, flag, 0, 1);
         } else {
-            unknown(item, flag, "none, default, rotate, translate, scale, shear, elastic, erase, flip, mixup");
+            unknown(item, flag,
+                    "none, default, rotate, translate, scale, shear, elastic, erase, flip, mixup, brightness, contrast, "
+                    "saturation");
         }
     }
 }
@@ -109,8 +117,8 @@ void applyEarlyStopSpec(const std::string& spec, EarlyStopConfig& e) {
         } else if (item.key == "min-epochs") {
             e.minEpochs = static_cast<int>(number(item, flag, 0, 10000));
         } else if (item.key == "monitor") {
-            if (item.value != "val-accuracy" && item.value != "val-loss")
-                throw UsageError("--early-stop monitor must be val-accuracy or val-loss");
+            if (item.value != "val-accuracy" && item.value != "val-balanced-accuracy" && item.value != "val-loss")
+                throw UsageError("--early-stop monitor must be val-accuracy, val-balanced-accuracy or val-loss");
             e.monitor = item.value;
         } else if (item.key == "restore") {
             if (item.value != "yes" && item.value != "no")

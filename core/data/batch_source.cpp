@@ -6,6 +6,8 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+
 namespace kanalab {
 namespace {
 
@@ -81,7 +83,42 @@ BatchSource::BatchSource(std::shared_ptr<const ImageSet> images, std::vector<std
     m_order = m_indices;
 }
 
+void BatchSource::setBalancedSampling(bool balanced) {
+    m_balanced = balanced;
+    m_byClass.clear();
+    if (!balanced)
+        return;
+    for (auto index : m_indices) {
+        const auto label = static_cast<std::size_t>(m_images->labels[static_cast<std::size_t>(index)]);
+        if (label >= m_byClass.size())
+            m_byClass.resize(label + 1);
+        m_byClass[label].push_back(index);
+    }
+    m_byClass.erase(std::remove_if(m_byClass.begin(), m_byClass.end(), [](const auto& c) { return c.empty(); }),
+                    m_byClass.end());
+}
+
+std::vector<std::int64_t> countClasses(const ImageSet& set, const std::vector<std::int64_t>& indices, int numClasses) {
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(std::max(0, numClasses)), 0);
+    for (auto index : indices) {
+        const auto label = static_cast<std::size_t>(set.labels[static_cast<std::size_t>(index)]);
+        if (label >= counts.size())
+            counts.resize(label + 1, 0);
+        ++counts[label];
+    }
+    return counts;
+}
+
 void BatchSource::startEpoch(int epoch) {
+    if (m_balanced && !m_byClass.empty()) {
+        SeededRandom random(mixSeed(m_seed, 0x62616c + static_cast<std::uint64_t>(epoch)));
+        for (auto& slot : m_order) {
+            const auto& members = m_byClass[static_cast<std::size_t>(random.below(m_byClass.size()))];
+            slot = members[static_cast<std::size_t>(random.below(members.size()))];
+        }
+        m_position = 0;
+        return;
+    }
     m_order = m_indices;
     if (m_shuffle) {
         SeededRandom random(mixSeed(m_seed, static_cast<std::uint64_t>(epoch) + 1));

@@ -46,6 +46,12 @@ public:
     BatchSource(std::shared_ptr<const ImageSet> images, std::vector<std::int64_t> indices, int batchSize,
                 Normalization normalization, bool shuffle, std::uint64_t seed);
 
+    // Class-balanced sampling instead of a permutation: each epoch makes as many draws as there
+    // are images, each a class chosen uniformly among those present and then one of its images,
+    // so a class with 10 images is seen as often as one with 10,000 (seeded, with repeats).
+    void setBalancedSampling(bool balanced);
+    bool balancedSampling() const { return m_balanced; }
+
     // Rewinds and, when shuffling, draws this epoch's order.
     void startEpoch(int epoch);
     // Fills batch and returns true while batches remain in this epoch.
@@ -64,9 +70,14 @@ private:
     int m_batchSize;
     Normalization m_normalization;
     bool m_shuffle;
+    bool m_balanced = false;
+    std::vector<std::vector<std::int64_t>> m_byClass;  // balanced sampling: the indices of each present class
     std::uint64_t m_seed;
     std::size_t m_position = 0;
 };
+
+// Images per class among the chosen indices (size: the largest label + 1, at least numClasses).
+std::vector<std::int64_t> countClasses(const ImageSet& set, const std::vector<std::int64_t>& indices, int numClasses = 0);
 
 // Converts the chosen images to one float tensor [N, C, H, W] (for evaluation and previews).
 at::Tensor imagesToTensor(const ImageSet& set, const std::vector<std::int64_t>& indices,

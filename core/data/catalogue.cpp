@@ -26,6 +26,7 @@ struct Registry {
     }
 
     const DatasetInfo& add(std::unique_ptr<DatasetSource> source) {
+        source = withBuiltinFacts(std::move(source));
         const std::string name = source->info().name;
         const DatasetSource* raw = source.get();
         all.push_back(std::move(source));
@@ -44,11 +45,44 @@ struct Registry {
         return nullptr;
     }
 
-    // Imported datasets under the roots that are not registered yet.
+    // Imported datasets under the roots that are not registered yet, and the converted cache of
+    // a built-in that stands in for it until then (kkanji).
     void scan(const std::vector<DataRoot>& roots) {
-        for (auto& source : scanImportedSources(roots))
-            if (!find(source->info().name))
+        for (auto& source : scanImportedSources(roots)) {
+            const DatasetSource* same = find(source->info().name);
+            if (!same || (isStandIn(same) && convertedFrom(*source) == same->info().name))
                 add(std::move(source));
+        }
+    }
+
+    const DatasetSource* builtin(const std::string& name) const {
+        for (std::size_t i = 0; i < builtinCount; ++i)
+            if (all[i]->info().name == name)
+                return all[i].get();
+        return nullptr;
+    }
+
+    // A built-in whose classes are known only from its converted download (kkanji), while its
+    // cache has not been found: lookups scan the data folders for that cache first.
+    bool isStandIn(const DatasetSource* source) const {
+        return source == builtin(source->info().name) && isConvertedAfterDownload(source->info());
+    }
+
+    // The built-in dataset an imported cache was converted from ("" for the user's own data).
+    static std::string convertedFrom(const DatasetSource& source) {
+        const auto* cache = dynamic_cast<const ImportedSource*>(&source);
+        return cache ? cache->meta().builtin : std::string();
+    }
+
+    // A cache converted from a built-in's files carries the built-in's facts (licence, citation,
+    // the Draw tab's frame; for kkanji itself, the download too).
+    std::unique_ptr<DatasetSource> withBuiltinFacts(std::unique_ptr<DatasetSource> source) const {
+        const auto* cache = dynamic_cast<const ImportedSource*>(source.get());
+        const DatasetSource* original = cache ? builtin(cache->meta().builtin) : nullptr;
+        if (!original)
+            return source;
+        return std::make_unique<ImportedSource>(kanalab::withBuiltinFacts(cache->meta(), original->info()),
+                                                cache->folder(), cache->origin());
     }
 };
 
@@ -71,9 +105,10 @@ const DatasetInfo& registerDataset(std::unique_ptr<DatasetSource> source) {
         throw Error("registerDataset: no source");
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
-    for (std::size_t i = 0; i < r.builtinCount; ++i)
-        if (r.all[i]->info().name == source->info().name)
-            throw Error("'" + source->info().name + "' is the name of a dataset built into KanaLab: choose another name");
+    // Only the converted cache of a stand-in (kkanji) may take a built-in's name.
+    if (const DatasetSource* builtin = r.builtin(source->info().name);
+        builtin && !(isConvertedAfterDownload(builtin->info()) && Registry::convertedFrom(*source) == builtin->info().name))
+        throw Error("'" + source->info().name + "' is the name of a dataset built into KanaLab: choose another name");
     return r.add(std::move(source));
 }
 
@@ -143,7 +178,7 @@ std::string knownDatasetNames() {
 const DatasetInfo* tryFindDataset(const std::string& name) {
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
-    if (const auto* source = r.find(name))
+    if (const auto* source = r.find(name); source && !r.isStandIn(source))
         return &source->info();
     r.scan(dataRoots(""));
     const auto* source = r.find(name);
@@ -156,7 +191,7 @@ const DatasetInfo& findDataset(const std::string& name, const std::vector<DataRo
     {
         Registry& r = registry();
         std::lock_guard<std::mutex> lock(r.mutex);
-        if (const auto* source = r.find(name))
+        if (const auto* source = r.find(name); source && !r.isStandIn(source))
             return source->info();
         r.scan(roots);
         if (const auto* source = r.find(name))

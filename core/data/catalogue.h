@@ -89,7 +89,7 @@ struct DatasetInfo {
     std::int64_t remoteBytes(const std::vector<Split>& splits) const;
 };
 
-// Every dataset KanaLab can use: the built-in ones (kmnist, mnist, fashion-mnist, k49, cifar10,
+// Every dataset KanaLab can use: the built-in ones (kmnist, mnist, fashion-mnist, k49, cifar10, kkanji,
 // in this order), then those imported into the user's data folder and the given roots, by name.
 // Pointers stay valid for the life of the process.
 std::vector<const DatasetInfo*> datasetCatalogue();

@@ -3,8 +3,12 @@
 
 #include "common/error.h"
 #include "common/format.h"
+#include "data/builtin_datasets.h"
+#include "data/byte_stream.h"
 #include "data/data_dirs.h"
 #include "data/md5.h"
+#include "data/recorded_sha256.h"
+#include "data/sha256.h"
 
 #include <curl/curl.h>
 
@@ -105,6 +109,12 @@ public:
         m_doneBefore = doneBefore;
         m_progress.totalBytesDone = doneBefore;
         m_lastFileBytes = 0;
+    }
+
+    // A file whose size was only known approximately, once the server says how big it is.
+    void setFileTotal(std::int64_t bytes) {
+        m_progress.totalBytes += bytes - m_progress.fileBytesTotal;
+        m_progress.fileBytesTotal = bytes;
     }
 
     // fileBytes may drop back to 0 when a file is retried from the next source; received bytes
@@ -272,7 +282,8 @@ public:
         if (m_writeErrno != 0)
             throw m_part.writeError(m_writeErrno);
         if (m_tooLong)
-            throw Error(m_file.fileName + ": the server sent more than the expected " + std::to_string(m_file.bytes) +
+            throw Error(m_file.fileName + ": the server sent more than the expected " +
+                        std::to_string(expectedBytes()) +
                         " bytes: the download was corrupted or the mirror serves a different file; nothing was kept");
         if (m_stalled) {
             failure = stallFailure();
@@ -282,16 +293,28 @@ public:
             failure = describe(code, errorBuffer);
             return false;
         }
-        if (m_written != m_file.bytes)
-            throw Error(m_file.fileName + ": size mismatch: expected " + std::to_string(m_file.bytes) + " bytes, got " +
-                        std::to_string(m_written) +
-                        ": the download was cut short or the mirror serves a different file; nothing was kept");
+        if (published() || m_announced >= 0) {
+            if (m_written != expectedBytes())
+                throw Error(m_file.fileName + ": size mismatch: expected " + std::to_string(expectedBytes()) +
+                            " bytes, got " + std::to_string(m_written) +
+                            ": the download was cut short or the mirror serves a different file; nothing was kept");
+        } else if (m_written == 0) {
+            throw Error(m_file.fileName + ": the server sent an empty file; nothing was kept");
+        }
+        if (!published()) {
+            m_sha256Hex = m_sha256.finish();
+            return true;
+        }
         const std::string md5 = m_md5.finish();
         if (md5 != m_file.md5)
             throw Error(m_file.fileName + ": checksum mismatch: expected MD5 " + m_file.md5 + ", got " + md5 +
                         ": the download was corrupted or the mirror serves a different file; nothing was kept");
         return true;
     }
+
+    std::int64_t bytesWritten() const { return m_written; }
+    // Of a file without a published MD5, after run() succeeded.
+    const std::string& sha256() const { return m_sha256Hex; }
 
 private:
     static std::size_t onWrite(char* data, std::size_t size, std::size_t count, void* self) {
@@ -301,8 +324,16 @@ private:
             t->m_cancelled = true;
             return 0;
         }
+        if (!t->published() && t->m_written == 0 && t->m_announced < 0) {
+            // Only an estimate in the catalogue: the server's Content-Length is the size to expect.
+            curl_off_t length = -1;
+            if (curl_easy_getinfo(t->m_curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length >= 0) {
+                t->m_announced = static_cast<std::int64_t>(length);
+                t->m_tracker.setFileTotal(t->m_announced);
+            }
+        }
         // Stop at once rather than filling the disk when a mirror answers with something else.
-        if (t->m_written + static_cast<std::int64_t>(bytes) > t->m_file.bytes) {
+        if (t->m_written + static_cast<std::int64_t>(bytes) > t->byteLimit()) {
             t->m_tooLong = true;
             return 0;
         }
@@ -310,7 +341,10 @@ private:
             t->m_writeErrno = error;
             return 0;
         }
-        t->m_md5.update(data, bytes);
+        if (t->published())
+            t->m_md5.update(data, bytes);
+        else
+            t->m_sha256.update(data, bytes);
         t->m_written += static_cast<std::int64_t>(bytes);
         return bytes;
     }
@@ -376,6 +410,14 @@ private:
 
     bool cancelRequested() const { return m_options.cancel && m_options.cancel->load(); }
 
+    // A published MD5 comes with the exact size; without one the catalogue's size is an estimate.
+    bool published() const { return !m_file.md5.empty(); }
+    std::int64_t expectedBytes() const { return published() || m_announced < 0 ? m_file.bytes : m_announced; }
+    // More than this is never written: the exact size, or for an estimate (and no Content-Length) twice it.
+    std::int64_t byteLimit() const {
+        return published() || m_announced >= 0 ? expectedBytes() : 2 * m_file.bytes + (std::int64_t(64) << 20);
+    }
+
     std::string networkHint() const {
         return m_usingMirror ? "check the network connection and the --mirror URL"
                              : "check the network connection or use --mirror URL";
@@ -421,7 +463,7 @@ private:
             case CURLE_SEND_ERROR:
             case CURLE_GOT_NOTHING:
                 return {m_url + ": the connection broke after " + formatBytes(m_written) + " of " +
-                            formatBytes(m_file.bytes) + " (" + detail + ")",
+                            formatBytes(expectedBytes()) + " (" + detail + ")",
                         retryHint()};
             case CURLE_SSL_CONNECT_ERROR:
             case CURLE_PEER_FAILED_VERIFICATION:
@@ -447,6 +489,9 @@ private:
     bool m_usingMirror;
 
     Md5 m_md5;
+    Sha256 m_sha256;
+    std::string m_sha256Hex;
+    std::int64_t m_announced = -1;  // the server's Content-Length for a file of estimated size
     std::int64_t m_written = 0;
     std::int64_t m_lastWritten = 0;
     Clock::time_point m_lastData;
@@ -507,6 +552,62 @@ void makeFolder(const std::string& folder) {
         throw Error("cannot create folder " + folder +
                     ": a file of that name is in the way; move it or choose "
                     "another folder with --data-dir");
+}
+
+// The source's own check of a file without a published checksum (nothing to check for others).
+void checkStructure(const DatasetInfo& info, const RemoteFile& file, const std::string& path,
+                    const std::atomic<bool>* cancel) {
+    if (const DownloadedFileCheck* check = downloadedFileCheck(info))
+        check->checkDownloadedFile(file, path, file.fileName, cancel);
+}
+
+// A copy of a file without a published MD5 that is already there: true when it matches its
+// recorded SHA-256, or, with no record yet, passes the source's check (its SHA-256 is recorded
+// then). False means: fetch it again.
+bool checkUnpublished(const DatasetInfo& info, const RemoteFile& file, DownloadedFile& done,
+                      const std::atomic<bool>* cancel) {
+    const std::string recorded = readRecordedSha256(done.path);
+    const std::string actual = sha256OfFile(done.path);
+    done.bytes = fileSize(done.path);
+    done.sha256 = actual;
+    if (!recorded.empty())
+        return actual == recorded;
+    try {
+        checkStructure(info, file, done.path, cancel);
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error&) {
+        return false;
+    }
+    recordSha256(done.path, actual);
+    done.sha256Recorded = true;
+    return true;
+}
+
+// Keeps a fetched file without a published MD5 once it passes the source's check and matches the
+// SHA-256 recorded when it first arrived; records the SHA-256 when there is no record yet.
+void keepUnpublished(const DatasetInfo& info, const RemoteFile& file, PartFile& part, const std::string& sha256,
+                     DownloadedFile& done, const std::atomic<bool>* cancel) {
+    try {
+        checkStructure(info, file, part.path(), cancel);
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + "; the download was not kept");
+    }
+    const std::string recorded = readRecordedSha256(done.path);
+    if (!recorded.empty() && recorded != sha256)
+        throw Error(file.fileName + ": the server sent a file with SHA-256 " + sha256 + " but " +
+                    fileNameOf(recordedSha256Path(done.path)) + " recorded " + recorded +
+                    " when it was first downloaded: the file on the server changed or the mirror serves another; "
+                    "nothing was kept (if the dataset was updated on purpose, delete " +
+                    recordedSha256Path(done.path) + " and download again)");
+    part.commit();
+    done.sha256 = sha256;
+    if (recorded.empty()) {
+        recordSha256(done.path, sha256);
+        done.sha256Recorded = true;
+    }
 }
 
 }  // namespace
@@ -575,9 +676,12 @@ DownloadResult downloadDataset(const DatasetInfo& info, std::vector<Split> split
         done.path = joinPath(result.folder, file.fileName);
         done.bytes = file.bytes;
         if (isRegularFile(done.path)) {
-            if (fileSize(done.path) == file.bytes && md5OfFile(done.path) == file.md5) {
+            const bool present = file.md5.empty()
+                                     ? checkUnpublished(info, file, done, options.cancel)
+                                     : fileSize(done.path) == file.bytes && md5OfFile(done.path) == file.md5;
+            if (present) {
                 done.alreadyPresent = true;
-                doneBytes += file.bytes;
+                doneBytes += done.bytes;
                 result.files.push_back(done);
                 continue;
             }
@@ -593,7 +697,11 @@ DownloadResult downloadDataset(const DatasetInfo& info, std::vector<Split> split
             Transfer transfer(curl.get(), file, url, part, tracker, options, usingMirror);
             SourceFailure failure;
             if (transfer.run(failure)) {
-                part.commit();
+                done.bytes = transfer.bytesWritten();
+                if (file.md5.empty())
+                    keepUnpublished(info, file, part, transfer.sha256(), done, options.cancel);
+                else
+                    part.commit();
                 done.url = url;
                 break;
             }
@@ -611,9 +719,9 @@ DownloadResult downloadDataset(const DatasetInfo& info, std::vector<Split> split
                 message += " (" + first.hint + ")";
             throw Error(message);
         }
-        tracker.update(file.bytes, true);
-        doneBytes += file.bytes;
-        result.bytesDownloaded += file.bytes;
+        tracker.update(done.bytes, true);
+        doneBytes += done.bytes;
+        result.bytesDownloaded += done.bytes;
         result.files.push_back(done);
     }
     result.seconds = secondsBetween(started, Clock::now());

@@ -47,9 +47,24 @@ struct DownloadedFile {
     std::string fileName;
     std::string path;  // final location
     std::int64_t bytes = 0;
-    bool alreadyPresent = false;  // was there with the right MD5: not fetched again
-    bool replaced = false;        // a file with the wrong MD5 was there and has been replaced
+    bool alreadyPresent = false;  // was there with the right MD5 (or recorded SHA-256): not fetched again
+    bool replaced = false;        // a file with the wrong MD5 (or SHA-256) was there and has been replaced
     std::string url;              // where it came from (empty when already present)
+    // Files without a published MD5 (RemoteFile::md5 empty): their SHA-256, and whether it was
+    // recorded now (<path>.sha256, the first time the file arrived) or matched the record.
+    std::string sha256;
+    bool sha256Recorded = false;
+};
+
+// A dataset whose files carry no published checksum checks what they hold instead
+// (Kuzushiji-Kanji: a complete tar of kkanji2/U+XXXX/*.png). The downloader asks for it
+// (downloadedFileCheck in data/builtin_datasets.h) before a download is kept.
+class DownloadedFileCheck {
+public:
+    virtual ~DownloadedFileCheck() = default;
+    // Throws kanalab::Error naming displayName and what is wrong; Cancelled when *cancel is set.
+    virtual void checkDownloadedFile(const RemoteFile& file, const std::string& path, const std::string& displayName,
+                                     const std::atomic<bool>* cancel) const = 0;
 };
 
 struct DownloadResult {
@@ -63,6 +78,10 @@ struct DownloadResult {
 // creating the folders. Each file is written to <name>.part beside its final name, checked
 // against the catalogue's size and MD5, and renamed only when it matches: the final name
 // never holds a partial or wrong file, and the .part is removed on any failure.
+// A file without a published MD5 has only an approximate size: the server's Content-Length is
+// checked instead, then the source's DownloadedFileCheck, then its SHA-256 against the one
+// recorded when it first arrived (data/recorded_sha256.h), which is written beside it when there
+// is none. A copy already there is checked the same way before it is fetched again.
 // Throws kanalab::Cancelled when *options.cancel was set, kanalab::Error for everything else
 // (one sentence naming the URL or file and what to do). Files finished before the failure stay.
 DownloadResult downloadDataset(const DatasetInfo& info, std::vector<Split> splits, const std::string& targetRoot,

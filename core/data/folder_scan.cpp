@@ -694,6 +694,28 @@ ImportListing scanListFiles(const fs::path& rootOrList) {
     return listing;
 }
 
+// The one folder a root holds when it holds nothing else visible and that folder holds only
+// folders (ROOT/kkanji2/U+4E00/...); empty otherwise. A single class could not be trained, so
+// reading the folders inside as the classes is never a loss.
+fs::path soleWrapperFolder(const fs::path& root) {
+    std::vector<SkippedFile> ignored;
+    std::vector<fs::path> visible;
+    for (const fs::path& entry : sortedEntries(root, ignored))
+        if (!isHidden(nameOf(entry)) && nameOf(entry) != "__MACOSX")
+            visible.push_back(entry);
+    if (visible.size() != 1 || !isClassFolder(visible.front()))
+        return {};
+    bool anyFolder = false;
+    for (const fs::path& entry : sortedEntries(visible.front(), ignored)) {
+        if (isHidden(nameOf(entry)))
+            continue;
+        if (!isDirectoryPath(entry))
+            return {};
+        anyFolder = true;
+    }
+    return anyFolder ? visible.front() : fs::path();
+}
+
 void checkRootExists(const std::string& root) {
     std::error_code error;
     if (!fs::exists(fs::status(toPath(root), error)))
@@ -756,7 +778,11 @@ ImportLayout detectLayout(const std::string& root) {
     if (!fs::is_directory(status)) {
         if (extensionOf(root) == ".txt")
             return ImportLayout::ListFiles;
-        throw Error(root + ": is a file; choose the folder that holds one folder of images per class");
+        if (isTarArchive(root))
+            return ImportLayout::ClassFolders;
+        throw Error(root +
+                    ": is a file; choose the folder that holds one folder of images per class "
+                    "(or a list file, or a .tar of class folders)");
     }
     std::vector<SkippedFile> ignored;
     const std::vector<fs::path> entries = sortedEntries(path, ignored);
@@ -796,6 +822,8 @@ ImportLayout detectLayout(const std::string& root) {
 ImportListing scanImport(const std::string& root, ImportLayout layout) {
     checkRootExists(root);
     const fs::path path = toPath(root);
+    if (layout == ImportLayout::ClassFolders && !isDirectoryPath(path) && isTarArchive(root))
+        return scanTarClassFolders(root);
     if (layout != ImportLayout::ListFiles && !isDirectoryPath(path))
         throw Error(root + ": is a file, not a folder of class folders");
     switch (layout) {
@@ -803,8 +831,17 @@ ImportListing scanImport(const std::string& root, ImportLayout layout) {
             return scanSplitFolders(path);
         case ImportLayout::ListFiles:
             return scanListFiles(path);
-        default:
-            return scanClassFolders(path);
+        default: {
+            // An unpacked archive often keeps its one top folder (kkanji2/): read from inside it.
+            const fs::path inner = soleWrapperFolder(path);
+            if (inner.empty())
+                return scanClassFolders(path);
+            ImportListing listing = scanClassFolders(inner);
+            listing.wrapper = nameOf(inner);
+            listing.notes.insert(listing.notes.begin(),
+                                 "the class folders were read from " + nameOf(inner) + "/, the one folder in " + root);
+            return listing;
+        }
     }
 }
 

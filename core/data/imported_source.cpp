@@ -65,6 +65,7 @@ std::string importedMetaToJson(const ImportedMeta& m) {
                     {"sourcePath", m.sourcePath},
                     {"layout", m.layout},
                     {"fit", m.fit},
+                    {"inkInverted", m.inkInverted},
                     {"train", splitToJson(m.train)},
                     {"validation", splitToJson(m.validation)},
                     {"test", splitToJson(m.test)},
@@ -72,7 +73,20 @@ std::string importedMetaToJson(const ImportedMeta& m) {
                     {"skipped", skipped},
                     {"notes", m.notes},
                     {"importedAt", m.importedAt}};
-    return j.dump(1) + "\n";
+    json out = j;
+    if (m.testFraction >= 0)
+        out["split"] = {{"seed", m.seed}, {"testFraction", m.testFraction}};
+    if (m.minClassImages > 0)
+        out["minClassImages"] = m.minClassImages;
+    if (!m.sourceSha256.empty())
+        out["sourceSha256"] = m.sourceSha256;
+    if (!m.builtin.empty())
+        out["builtin"] = m.builtin;
+    if (!m.licence.empty())
+        out["licence"] = m.licence;
+    if (!m.citation.empty())
+        out["citation"] = m.citation;
+    return out.dump(1) + "\n";
 }
 
 ImportedMeta importedMetaFromJson(const std::string& text, const std::string& path) {
@@ -99,6 +113,7 @@ ImportedMeta importedMetaFromJson(const std::string& text, const std::string& pa
         m.sourcePath = j.value("sourcePath", std::string());
         m.layout = j.value("layout", std::string());
         m.fit = j.value("fit", std::string("pad"));
+        m.inkInverted = j.value("inkInverted", false);
         m.train = splitFromJson(j.at("train"));
         m.validation = splitFromJson(j.value("validation", json::object()));
         m.test = splitFromJson(j.at("test"));
@@ -107,6 +122,15 @@ ImportedMeta importedMetaFromJson(const std::string& text, const std::string& pa
             m.skipped.push_back({s.value("path", std::string()), s.value("reason", std::string())});
         m.notes = j.value("notes", std::vector<std::string>());
         m.importedAt = j.value("importedAt", std::string());
+        if (j.contains("split")) {
+            m.seed = j.at("split").value("seed", std::uint64_t(0));
+            m.testFraction = j.at("split").value("testFraction", -1.0);
+        }
+        m.minClassImages = j.value("minClassImages", 0);
+        m.sourceSha256 = j.value("sourceSha256", std::string());
+        m.builtin = j.value("builtin", std::string());
+        m.licence = j.value("licence", std::string());
+        m.citation = j.value("citation", std::string());
     } catch (const json::exception& e) {
         throw Error(path + ": the imported dataset's description is damaged (" + e.what() + "); import it again");
     }
@@ -124,8 +148,28 @@ ImportedMeta importedMetaFromJson(const std::string& text, const std::string& pa
     m.info.imported = true;
     m.info.trainCount = m.train.count;
     m.info.testCount = m.test.count;
-    m.info.licence = "the owner's (imported from " + m.sourcePath + ")";
+    m.info.licence = m.licence.empty() ? "the owner's (imported from " + m.sourcePath + ")" : m.licence;
+    m.info.citation = m.citation;
     return m;
+}
+
+ImportedMeta withBuiltinFacts(ImportedMeta cache, const DatasetInfo& builtin) {
+    DatasetInfo& info = cache.info;
+    const bool standsForBuiltin = info.name == builtin.name;
+    if (standsForBuiltin || info.title == info.name)
+        info.title = builtin.title + (standsForBuiltin ? "" : " (" + info.name + ")");
+    if (standsForBuiltin) {
+        info.description = builtin.description;
+        info.format = builtin.format;
+        info.downloadUrls = builtin.downloadUrls;
+        info.remoteFiles = builtin.remoteFiles;
+        info.systemFolders = builtin.systemFolders;
+        info.imported = false;
+    }
+    info.traits = builtin.traits;
+    info.licence = builtin.licence;
+    info.citation = builtin.citation;
+    return cache;
 }
 
 ImportedMeta readImportedMeta(const std::string& folder) {

@@ -35,13 +35,26 @@ struct SkippedInput {
 struct ImportedMeta {
     DatasetInfo info;           // name, title, classes, shape, traits (source not set)
     std::string sourcePath;     // what was imported (absolute)
-    std::string layout;         // "class folders", "split folders", "list files", "npz", "cifar10"
+    std::string layout;         // "class folders", "class folders in a tar", "split folders", "list files", "npz", "cifar10"
     std::string fit;            // "pad" or "crop"
+    bool inkInverted = false;   // the files were dark ink on light paper; the cache holds 255 - v
     ImportedSplit train, validation, test;
     std::string fingerprint;    // of the inputs' names, sizes and times: unchanged inputs reuse the cache
     std::vector<SkippedInput> skipped;
     std::vector<std::string> notes;
     std::string importedAt;     // ISO 8601, UTC
+    // How the seeded, stratified test split of a single pool was drawn (stored so the split is
+    // never drawn again): the seed and the fraction; testFraction < 0 where the input gave its splits.
+    std::uint64_t seed = 0;
+    double testFraction = -1;
+    int minClassImages = 0;     // classes with fewer images were left out (0: none were)
+    std::string sourceSha256;   // of the archive, where it had a recorded SHA-256 (data/recorded_sha256.h)
+    // The built-in dataset whose files these are ("kkanji" for kkanji.tar, and for its
+    // kkanji-min20): the registry gives the cache that built-in's facts (withBuiltinFacts), and a
+    // cache named like the built-in takes the built-in's place.
+    std::string builtin;
+    std::string licence;        // empty: the owner's
+    std::string citation;
 
     const ImportedSplit& split(Split which) const;
     std::int64_t totalImages() const { return train.count + validation.count + test.count; }
@@ -51,6 +64,12 @@ std::string importedMetaToJson(const ImportedMeta& meta);
 // Throws kanalab::Error naming the file when it is not an imported dataset's description.
 ImportedMeta importedMetaFromJson(const std::string& text, const std::string& path);
 ImportedMeta readImportedMeta(const std::string& folder);
+
+// The cache's facts completed from the built-in dataset it was converted from: title, licence,
+// citation, traits (the Draw tab's frame), download addresses and remote files. A cache named
+// like the built-in stands for it (imported = false: it is not removable, and `download` still
+// fetches the official file); a variant (kkanji-min20) stays an imported dataset.
+ImportedMeta withBuiltinFacts(ImportedMeta cache, const DatasetInfo& builtin);
 
 class ImportedSource final : public DatasetSource {
 public:
@@ -62,6 +81,7 @@ public:
 
     const ImportedMeta& meta() const { return m_meta; }
     const std::string& folder() const { return m_folder; }
+    const std::string& origin() const { return m_origin; }
 
 private:
     ImageSet loadRange(const ImportedSplit& range) const;

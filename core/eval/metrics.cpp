@@ -54,8 +54,37 @@ void fillClassMetrics(EvalReport& report) {
         }
     }
     macro.support = weighted.support = total;
+    int present = 0;
+    double recallSum = 0;
+    for (const auto& m : report.perClass)
+        if (m.support > 0) {
+            ++present;
+            recallSum += m.recall;
+        }
+    report.balancedAccuracy = present > 0 ? recallSum / present : 0.0;
     report.macro = macro;
     report.weighted = weighted;
+}
+
+std::vector<ConfusedPair> topConfusedPairs(const EvalReport& report, int limit) {
+    std::vector<ConfusedPair> pairs;
+    const int k = report.numClasses();
+    for (int t = 0; t < k; ++t) {
+        const auto& row = report.confusion[static_cast<std::size_t>(t)];
+        std::int64_t rowTotal = 0;
+        for (auto n : row)
+            rowTotal += n;
+        for (int p = 0; p < k; ++p) {
+            const auto n = row[static_cast<std::size_t>(p)];
+            if (p != t && n > 0)
+                pairs.push_back({t, p, n, static_cast<double>(n) / static_cast<double>(rowTotal)});
+        }
+    }
+    std::stable_sort(pairs.begin(), pairs.end(),
+                     [](const ConfusedPair& a, const ConfusedPair& b) { return a.count > b.count; });
+    if (limit >= 0 && pairs.size() > static_cast<std::size_t>(limit))
+        pairs.resize(static_cast<std::size_t>(limit));
+    return pairs;
 }
 
 EvalReport buildReport(int numClasses, const std::vector<std::int64_t>& indices, const std::vector<int>& labels,

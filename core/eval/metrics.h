@@ -36,6 +36,10 @@ struct EvalReport {
     double loss = std::numeric_limits<double>::quiet_NaN();
     double top3Accuracy = 0;
     double top5Accuracy = 0;
+    // Mean recall over the classes that have samples: what accuracy would be if every class
+    // were equally common. On imbalanced sets (K49, Kuzushiji-Kanji, most folders) a model
+    // that ignores the rare classes keeps a high accuracy but not a high balanced accuracy.
+    double balancedAccuracy = 0;
     std::vector<std::vector<std::int64_t>> confusion;  // [true][predicted]
     std::vector<ClassMetrics> perClass;
     ClassMetrics macro;     // unweighted mean over classes (support = total)
@@ -46,6 +50,18 @@ struct EvalReport {
     // The mistakes with this (true, predicted) pair, in report order.
     std::vector<Misclassified> mistakesFor(int trueClass, int predicted) const;
 };
+
+// One off-diagonal cell of a confusion matrix: `count` images of trueClass read as predicted.
+struct ConfusedPair {
+    int trueClass = 0;
+    int predicted = 0;
+    std::int64_t count = 0;
+    double shareOfTrue = 0;  // count / images of trueClass
+};
+
+// The most frequent mistakes, largest count first (ties: by true, then predicted class), at
+// most `limit`: with thousands of classes the matrix is unreadable, this list is not.
+std::vector<ConfusedPair> topConfusedPairs(const EvalReport& report, int limit);
 
 // probabilities: count x numClasses, row-major; labels: true class per row; indices: what each
 // row is in the evaluated set. loss is stored as given (the caller computed it).

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "data/data_dirs.h"
+#include "data/imported_source.h"
 #include "eval/evaluator.h"
 #include "train/checkpoint.h"
 
@@ -18,12 +19,20 @@ struct Predictor::Impl {
     CheckpointMeta meta;
     Classifier model{nullptr};
     PreprocessOptions preprocessing;
+    // How a photo is brought to the model's size: as its dataset's images were (an imported
+    // folder records pad or crop; built-in colour sets are already the size and take padding).
+    FitMode photoFit = FitMode::Pad;
     std::vector<std::string> imageLayers;
 
+    void checkSize(int rows, int cols) const {
+        if (rows != meta.spec.height || cols != meta.spec.width)
+            throw Error("the model expects " + std::to_string(meta.spec.height) + "x" +
+                        std::to_string(meta.spec.width) + " inputs, got " + std::to_string(rows) + "x" +
+                        std::to_string(cols));
+    }
+
     at::Tensor inputTensor(const GrayImage& input) const {
-        if (input.rows != meta.spec.height || input.cols != meta.spec.width)
-            throw Error("the model expects " + std::to_string(meta.spec.height) + "x" + std::to_string(meta.spec.width) +
-                        " inputs, got " + std::to_string(input.rows) + "x" + std::to_string(input.cols));
+        checkSize(input.rows, input.cols);
         auto bytes = torch::from_blob(const_cast<std::uint8_t*>(input.pixels.data()),
                                       {1, 1, input.rows, input.cols}, torch::kUInt8);
         auto x = bytes.to(torch::kFloat).div_(255.0f);
@@ -32,6 +41,49 @@ struct Predictor::Impl {
         normalizeInPlace(x, {meta.normalizationMean, meta.normalizationStd});
         return x;
     }
+
+    at::Tensor inputTensor(const DecodedImage& input) const {
+        if (input.channels != meta.spec.channels)
+            throw Error("the model takes " + std::to_string(meta.spec.channels) + "-channel inputs, got " +
+                        std::to_string(input.channels) + " channels");
+        checkSize(input.rows, input.cols);
+        // Planar, as the datasets store images: exactly the layout of one N x C x H x W sample.
+        auto bytes = torch::from_blob(const_cast<std::uint8_t*>(input.pixels.data()),
+                                      {1, input.channels, input.rows, input.cols}, torch::kUInt8);
+        auto x = bytes.to(torch::kFloat).div_(255.0f);
+        normalizeInPlace(x, {meta.normalizationMean, meta.normalizationStd});
+        return x;
+    }
+
+    PredictionResult answer(const at::Tensor& input) {
+        // Inference mode is thread-local: opened here, in whichever thread predicts.
+        c10::InferenceMode inference;
+        const auto probabilities = predictProbabilities(model, input, 0).contiguous();
+        PredictionResult result;
+        result.probabilities.assign(probabilities.data_ptr<float>(),
+                                    probabilities.data_ptr<float>() + probabilities.numel());
+        for (std::size_t i = 0; i < result.probabilities.size(); ++i)
+            result.ranked.push_back({static_cast<int>(i), result.probabilities[i]});
+        std::stable_sort(result.ranked.begin(), result.ranked.end(),
+                         [](const ClassScore& a, const ClassScore& b) { return a.probability > b.probability; });
+        return result;
+    }
+
+    FeatureMap featureMap(const at::Tensor& input, const std::string& layer) {
+        c10::InferenceMode inference;
+        FeatureMap map;
+        map.layer = layer;
+        model->forwardObserved(input, [&](const std::string& name, const torch::Tensor& output) {
+            if (name != layer || output.dim() != 4)
+                return;
+            auto values = output[0].contiguous();
+            map.shape = {values.size(0), values.size(1), values.size(2)};
+            map.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
+        });
+        if (map.values.empty())
+            throw Error("layer '" + layer + "' of " + meta.architecture + " has no image-shaped output");
+        return map;
+    }
 };
 
 Predictor::Predictor(const std::string& runDirOrCheckpoint) : m_impl(std::make_unique<Impl>()) {
@@ -39,6 +91,9 @@ Predictor::Predictor(const std::string& runDirOrCheckpoint) : m_impl(std::make_u
     m_impl->model = loadModelFromCheckpoint(m_impl->path, &m_impl->meta);
     m_impl->preprocessing = preprocessFor(m_impl->meta.dataset);
     m_impl->preprocessing.outputSize = m_impl->meta.spec.height;
+    if (const DatasetInfo* info = tryFindDataset(m_impl->meta.dataset))
+        if (const auto* imported = dynamic_cast<const ImportedSource*>(info->source))
+            m_impl->photoFit = imported->meta().fit == "crop" ? FitMode::CentreCrop : FitMode::Pad;
     if (m_impl->meta.classes.size() != static_cast<std::size_t>(m_impl->meta.spec.numClasses))
         throw Error(m_impl->path + ": its class list has " + std::to_string(m_impl->meta.classes.size()) +
                     " entries for a model of " + std::to_string(m_impl->meta.spec.numClasses) + " classes");
@@ -74,17 +129,28 @@ const std::vector<ClassInfo>& Predictor::classes() const { return m_impl->meta.c
 const PreprocessOptions& Predictor::preprocessing() const { return m_impl->preprocessing; }
 std::vector<std::string> Predictor::imageLayers() const { return m_impl->imageLayers; }
 
+int Predictor::inputChannels() const {
+    return m_impl->meta.spec.channels;
+}
+int Predictor::inputRows() const {
+    return m_impl->meta.spec.height;
+}
+int Predictor::inputCols() const {
+    return m_impl->meta.spec.width;
+}
+
 PredictionResult Predictor::predictPrepared(const GrayImage& input) {
-    // Inference mode is thread-local: opened here, in whichever thread predicts.
-    c10::InferenceMode inference;
-    const auto probabilities = predictProbabilities(m_impl->model, m_impl->inputTensor(input), 0).contiguous();
-    PredictionResult result;
+    PredictionResult result = m_impl->answer(m_impl->inputTensor(input));
     result.modelInput = input;
-    result.probabilities.assign(probabilities.data_ptr<float>(), probabilities.data_ptr<float>() + probabilities.numel());
-    for (std::size_t i = 0; i < result.probabilities.size(); ++i)
-        result.ranked.push_back({static_cast<int>(i), result.probabilities[i]});
-    std::stable_sort(result.ranked.begin(), result.ranked.end(),
-                     [](const ClassScore& a, const ClassScore& b) { return a.probability > b.probability; });
+    return result;
+}
+
+PredictionResult Predictor::predictPrepared(const DecodedImage& input) {
+    if (input.channels == 1)
+        return predictPrepared(toGray(input));  // a colour model takes it as R = G = B
+    PredictionResult result = m_impl->answer(m_impl->inputTensor(input));
+    result.colourInput = input;
+    result.modelInput = toGray(input);
     return result;
 }
 
@@ -92,24 +158,24 @@ PredictionResult Predictor::predictDrawing(const GrayImage& image) {
     return predictPrepared(prepareForModel(image, m_impl->preprocessing));
 }
 
-PredictionResult Predictor::predictFile(const std::string& path) { return predictDrawing(loadGrayImage(path)); }
+PredictionResult Predictor::predictImage(const DecodedImage& picture) {
+    if (m_impl->meta.spec.channels != 3)
+        return predictDrawing(toGray(picture));
+    return predictPrepared(preparePhoto(picture, m_impl->meta.spec.height, m_impl->meta.spec.width, m_impl->photoFit));
+}
+
+PredictionResult Predictor::predictFile(const std::string& path) {
+    if (m_impl->meta.spec.channels == 3)
+        return predictImage(loadImageFile(path, 3));
+    return predictDrawing(loadGrayImage(path));
+}
 
 FeatureMap Predictor::featureMap(const GrayImage& preparedInput, const std::string& layer) {
-    c10::InferenceMode inference;
-    FeatureMap map;
-    map.layer = layer;
-    m_impl->model->forwardObserved(m_impl->inputTensor(preparedInput),
-                                   [&](const std::string& name, const torch::Tensor& output) {
-                                       if (name != layer || output.dim() != 4)
-                                           return;
-                                       auto values = output[0].contiguous();
-                                       map.shape = {values.size(0), values.size(1), values.size(2)};
-                                       map.values.assign(values.data_ptr<float>(),
-                                                         values.data_ptr<float>() + values.numel());
-                                   });
-    if (map.values.empty())
-        throw Error("layer '" + layer + "' of " + m_impl->meta.architecture + " has no image-shaped output");
-    return map;
+    return m_impl->featureMap(m_impl->inputTensor(preparedInput), layer);
+}
+
+FeatureMap Predictor::featureMap(const DecodedImage& preparedInput, const std::string& layer) {
+    return m_impl->featureMap(m_impl->inputTensor(preparedInput), layer);
 }
 
 }  // namespace kanalab

@@ -4,12 +4,14 @@
 #include "common/error.h"
 #include "data/catalogue.h"
 #include "data/data_dirs.h"
+#include "data/image_set.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace kanalab {
 namespace {
@@ -96,6 +98,56 @@ void saveGrayImage(const GrayImage& image, const std::string& path) {
     }
     if (!ok)
         throw Error("cannot write " + path + " (does the folder exist, and does the name end in .png?)");
+}
+
+DecodedImage preparePhoto(const DecodedImage& picture, int rows, int cols, FitMode fit) {
+    if (picture.empty() || (picture.channels != 1 && picture.channels != 3))
+        throw Error("a picture needs 1 or 3 channels of pixels to be shown to a colour model");
+    DecodedImage colour = picture;
+    if (picture.channels == 1) {
+        colour.channels = 3;
+        colour.pixels.reserve(picture.pixels.size() * 3);
+        colour.pixels.insert(colour.pixels.end(), picture.pixels.begin(), picture.pixels.end());
+        colour.pixels.insert(colour.pixels.end(), picture.pixels.begin(), picture.pixels.end());
+    }
+    return fitImage(colour, rows, cols, fit);
+}
+
+GrayImage toGray(const DecodedImage& picture) {
+    GrayImage gray;
+    gray.rows = picture.rows;
+    gray.cols = picture.cols;
+    const std::size_t plane = static_cast<std::size_t>(picture.rows) * picture.cols;
+    if (picture.channels != 3) {
+        gray.pixels.assign(picture.pixels.begin(), picture.pixels.begin() + static_cast<std::ptrdiff_t>(plane));
+        return gray;
+    }
+    // Planar RGB, so OpenCV's cvtColor (interleaved) would need a copy first; the same weights.
+    gray.pixels.resize(plane);
+    const std::uint8_t* r = picture.pixels.data();
+    const std::uint8_t* g = r + plane;
+    const std::uint8_t* b = g + plane;
+    for (std::size_t i = 0; i < plane; ++i)
+        gray.pixels[i] = static_cast<std::uint8_t>(std::lround(0.299 * r[i] + 0.587 * g[i] + 0.114 * b[i]));
+    return gray;
+}
+
+bool storedOnLightBackground(const ImageSet& set) {
+    if (set.channels != 1 || set.count() == 0 || set.rows <= 0 || set.cols <= 0)
+        return false;
+    constexpr std::int64_t kSamples = 64;
+    const std::int64_t samples = std::min(kSamples, set.count());
+    std::int64_t light = 0;
+    GrayImage image;
+    image.rows = set.rows;
+    image.cols = set.cols;
+    for (std::int64_t k = 0; k < samples; ++k) {
+        // Spread over the set: an imported pool is stored class by class.
+        const std::int64_t index = k * set.count() / samples;
+        image.pixels.assign(set.image(index), set.image(index) + set.imageBytes());
+        light += hasLightBackground(image);
+    }
+    return 2 * light > samples;
 }
 
 }  // namespace kanalab

@@ -108,7 +108,7 @@ std::FILE* openAppend(const std::string& path, const char* header) {
 }
 
 constexpr const char* kMetricsHeader =
-    "epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,seconds,best\n";
+    "epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,seconds,best,val_balanced_accuracy\n";
 constexpr const char* kProgressHeader =
     "step,epoch,batch,batches_per_epoch,loss,accuracy,learning_rate,images_per_second,elapsed_seconds\n";
 
@@ -177,10 +177,11 @@ void RunDirectory::resetMetrics(const std::vector<EpochResult>& history) {
 void RunDirectory::appendMetrics(const EpochResult& r) {
     if (!m_metrics)
         m_metrics = openAppend(file("metrics.csv"), kMetricsHeader);
-    std::fprintf(m_metrics, "%d,%s,%s,%s,%s,%s,%s,%d\n", r.epoch, csvNumber(r.trainLoss).c_str(),
+    // New columns go at the end, so files of older runs (8 columns) read the same.
+    std::fprintf(m_metrics, "%d,%s,%s,%s,%s,%s,%s,%d,%s\n", r.epoch, csvNumber(r.trainLoss).c_str(),
                  csvNumber(r.trainAccuracy).c_str(), csvNumber(r.validationLoss).c_str(),
                  csvNumber(r.validationAccuracy).c_str(), csvNumber(r.learningRate).c_str(),
-                 csvNumber(r.seconds).c_str(), r.best ? 1 : 0);
+                 csvNumber(r.seconds).c_str(), r.best ? 1 : 0, csvNumber(r.validationBalancedAccuracy).c_str());
     std::fflush(m_metrics);
 }
 
@@ -207,7 +208,8 @@ void RunDirectory::writeStatus(const TrainOutcome& o) {
                         {"bestEpoch", o.bestEpoch},
                         {"bestValidationAccuracy", numberOrNull(o.bestValidationAccuracy)},
                         {"trainSeconds", o.trainSeconds},
-                        {"testAccuracy", o.hasTest ? numberOrNull(o.test.accuracy) : nlohmann::json()}};
+                        {"testAccuracy", o.hasTest ? numberOrNull(o.test.accuracy) : nlohmann::json()},
+                        {"testBalancedAccuracy", o.hasTest ? numberOrNull(o.test.balancedAccuracy) : nlohmann::json()}};
     writeFileAtomically(file("status.json"), j.dump(2) + "\n");
 }
 
@@ -264,6 +266,7 @@ RunSummary readRun(const std::string& path) {
     summary.epochsDone = static_cast<int>(metrics.size());
     for (const auto& m : metrics) {
         summary.trainSeconds += m.seconds;
+        summary.epochSeconds += m.seconds;
         if (std::isfinite(m.validationAccuracy) &&
             (!std::isfinite(summary.bestValidationAccuracy) || m.validationAccuracy > summary.bestValidationAccuracy)) {
             summary.bestValidationAccuracy = m.validationAccuracy;
@@ -280,6 +283,7 @@ RunSummary readRun(const std::string& path) {
             summary.trainSeconds = j.value("trainSeconds", summary.trainSeconds);
             summary.bestEpoch = j.value("bestEpoch", summary.bestEpoch);
             summary.testAccuracy = numberOrNaN(j, "testAccuracy");
+            summary.testBalancedAccuracy = numberOrNaN(j, "testBalancedAccuracy");
         } catch (const nlohmann::json::exception&) {
             summary.status = "unknown";
         }
@@ -321,6 +325,8 @@ std::vector<EpochResult> readMetrics(const std::string& runPath) {
         r.learningRate = parseNumber(row[5]);
         r.seconds = parseNumber(row[6]);
         r.best = row[7] == "1";
+        if (row.size() > 8)
+            r.validationBalancedAccuracy = parseNumber(row[8]);
         results.push_back(r);
     }
     return results;

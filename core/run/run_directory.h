@@ -67,7 +67,11 @@ struct RunSummary {
     int bestEpoch = 0;
     double bestValidationAccuracy = kNoValue;
     double testAccuracy = kNoValue;
+    double testBalancedAccuracy = kNoValue;
     double trainSeconds = 0;
+    double epochSeconds = 0;  // sum of the epochs' own times (metrics.csv), validation included
+    // Mean wall time of one epoch; NaN before the first epoch ends.
+    double secondsPerEpoch() const { return epochsDone > 0 ? epochSeconds / epochsDone : kNoValue; }
     bool hasBestCheckpoint = false;
     bool hasLastCheckpoint = false;
 };

@@ -95,6 +95,33 @@ void Augmenter::erase(at::Tensor& images) {
     images.masked_fill_(inside.unsqueeze(1).to(images.device()), 0.0);
 }
 
+void Augmenter::jitter(at::Tensor& images) {
+    // torchvision's ColorJitter order (brightness, contrast, saturation), each factor uniform in
+    // [1 - x, 1 + x], drawn only for the parts that are on so other settings keep their draws.
+    const auto b = images.size(0);
+    auto factor = [&](double amount) {
+        return uniform(b, std::max(0.0, 1 - amount), 1 + amount, m_generator).to(at::kFloat).to(images.device()).view(
+            {b, 1, 1, 1});
+    };
+    auto gray = [&](const at::Tensor& x) {
+        if (x.size(1) != 3)
+            return x.mean(1, true);
+        // ITU-R 601 luma, as torchvision's rgb_to_grayscale.
+        return (x.select(1, 0) * 0.299f + x.select(1, 1) * 0.587f + x.select(1, 2) * 0.114f).unsqueeze(1);
+    };
+    if (m_config.brightness > 0)
+        images = (images * factor(m_config.brightness)).clamp_(0, 1);
+    if (m_config.contrast > 0) {
+        const auto mean = gray(images).mean({1, 2, 3}, true);
+        const auto f = factor(m_config.contrast);
+        images = (images * f + mean * (1 - f)).clamp_(0, 1);
+    }
+    if (m_config.saturation > 0 && images.size(1) == 3) {
+        const auto f = factor(m_config.saturation);
+        images = (images * f + gray(images) * (1 - f)).clamp_(0, 1);
+    }
+}
+
 at::Tensor Augmenter::apply(const at::Tensor& images) {
     at::Tensor out = images;
     if (m_resamples) {
@@ -109,22 +136,25 @@ at::Tensor Augmenter::apply(const at::Tensor& images) {
     } else {
         out = images.clone();
     }
+    if (m_config.jitters())
+        jitter(out);
     if (m_config.eraseProbability > 0)
         erase(out);
     return out;
 }
 
 std::vector<std::vector<std::uint8_t>> augmentPreview(const AugmentConfig& config, const std::uint8_t* image, int rows,
-                                                      int cols, int count, std::uint64_t seed) {
-    auto source = at::from_blob(const_cast<std::uint8_t*>(image), {1, 1, rows, cols}, at::kByte).to(at::kFloat) / 255.0;
-    auto batch = source.expand({count, 1, rows, cols}).contiguous();
+                                                      int cols, int count, std::uint64_t seed, int channels) {
+    auto source =
+        at::from_blob(const_cast<std::uint8_t*>(image), {1, channels, rows, cols}, at::kByte).to(at::kFloat) / 255.0;
+    auto batch = source.expand({count, channels, rows, cols}).contiguous();
     Augmenter augmenter(config, seed);
     auto out = (augmenter.apply(batch).clamp(0, 1) * 255.0).round().to(at::kByte).contiguous();
     std::vector<std::vector<std::uint8_t>> images;
     const auto* data = out.data_ptr<std::uint8_t>();
+    const std::ptrdiff_t size = static_cast<std::ptrdiff_t>(channels) * rows * cols;
     for (int i = 0; i < count; ++i)
-        images.emplace_back(data + static_cast<std::ptrdiff_t>(i) * rows * cols,
-                            data + static_cast<std::ptrdiff_t>(i + 1) * rows * cols);
+        images.emplace_back(data + i * size, data + (i + 1) * size);
     return images;
 }
 

@@ -14,7 +14,8 @@ namespace kanalab {
 // normalisation. Random affine (rotation, translation, scale, shear) and elastic distortion are
 // folded into one sampling grid and applied with a single grid_sample (mirrors too, unless they
 // are the only transform: then the chosen images are flipped); random erasing blanks one
-// rectangle per chosen image. Seeded: the same seed gives the same distortions.
+// rectangle per chosen image; colour jitter scales brightness, contrast and saturation per
+// image. Seeded: the same seed gives the same distortions.
 class Augmenter {
 public:
     Augmenter(const AugmentConfig& config, std::uint64_t seed);
@@ -22,11 +23,14 @@ public:
     void reseed(std::uint64_t seed);
     // images: float [B, C, H, W] on any device; returns a new tensor of the same shape.
     at::Tensor apply(const at::Tensor& images);
-    bool active() const { return m_resamples || m_config.flipProbability > 0 || m_config.eraseProbability > 0; }
+    bool active() const {
+        return m_resamples || m_config.flipProbability > 0 || m_config.eraseProbability > 0 || m_config.jitters();
+    }
 
 private:
     at::Tensor samplingGrid(std::int64_t batch, std::int64_t height, std::int64_t width, const at::Device& device);
     void erase(at::Tensor& images);
+    void jitter(at::Tensor& images);
 
     // One draw per image: true where it is mirrored (with probability flipProbability).
     at::Tensor mirrorDraw(std::int64_t batch);

@@ -42,6 +42,7 @@ void to_json(nlohmann::json& j, const EpochResult& v) {
          {"trainAccuracy", numberOrNull(v.trainAccuracy)},
          {"validationLoss", numberOrNull(v.validationLoss)},
          {"validationAccuracy", numberOrNull(v.validationAccuracy)},
+         {"validationBalancedAccuracy", numberOrNull(v.validationBalancedAccuracy)},
          {"learningRate", v.learningRate},
          {"seconds", v.seconds},
          {"best", v.best}};
@@ -52,6 +53,7 @@ void from_json(const nlohmann::json& j, EpochResult& v) {
     v.trainAccuracy = numberOrNaN(j, "trainAccuracy");
     v.validationLoss = numberOrNaN(j, "validationLoss");
     v.validationAccuracy = numberOrNaN(j, "validationAccuracy");
+    v.validationBalancedAccuracy = numberOrNaN(j, "validationBalancedAccuracy");
     v.learningRate = j.value("learningRate", 0.0);
     v.seconds = j.value("seconds", 0.0);
     v.best = j.value("best", false);
@@ -128,6 +130,7 @@ void to_json(nlohmann::json& j, const EvalReport& v) {
     j = {{"split", v.split},
          {"count", v.count},
          {"accuracy", v.accuracy},
+         {"balancedAccuracy", v.balancedAccuracy},
          {"loss", numberOrNull(v.loss)},
          {"top3Accuracy", v.top3Accuracy},
          {"top5Accuracy", v.top5Accuracy},
@@ -148,6 +151,11 @@ void from_json(const nlohmann::json& j, EvalReport& v) {
     v.perClass = j.value("perClass", std::vector<ClassMetrics>{});
     v.macro = j.value("macro", ClassMetrics{});
     v.weighted = j.value("weighted", ClassMetrics{});
+    // Evaluations written before balanced accuracy existed: the same figure from the table.
+    if (j.contains("balancedAccuracy"))
+        v.balancedAccuracy = j.value("balancedAccuracy", 0.0);
+    else if (!v.confusion.empty())
+        fillClassMetrics(v);
 }
 
 }  // namespace kanalab

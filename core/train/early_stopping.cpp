@@ -10,7 +10,7 @@ namespace kanalab {
 EarlyStopping::EarlyStopping(EarlyStopConfig config)
     : m_config(std::move(config)), m_bestMonitored(-std::numeric_limits<double>::infinity()) {}
 
-EarlyStopping::Decision EarlyStopping::update(int epoch, double accuracy, double loss) {
+EarlyStopping::Decision EarlyStopping::update(int epoch, double accuracy, double loss, double balancedAccuracy) {
     Decision decision;
     const bool haveValidation = std::isfinite(accuracy);
 
@@ -35,7 +35,8 @@ EarlyStopping::Decision EarlyStopping::update(int epoch, double accuracy, double
 
     // Plain "keep the best": with no validation set, every epoch counts as the best so far.
     const bool byLoss = m_config.monitor == "val-loss";
-    const double monitored = haveValidation ? (byLoss ? -loss : accuracy) : std::nan("");
+    const bool byBalanced = m_config.monitor == "val-balanced-accuracy";
+    const double monitored = haveValidation ? (byLoss ? -loss : byBalanced ? balancedAccuracy : accuracy) : std::nan("");
     if (!haveValidation) {
         decision.improved = true;
         m_bestEpoch = epoch;
@@ -52,7 +53,8 @@ EarlyStopping::Decision EarlyStopping::update(int epoch, double accuracy, double
     if (m_config.mode == "patience" && haveValidation && m_epochsWithoutImprovement >= m_config.patience &&
         epoch >= m_config.minEpochs) {
         decision.stop = true;
-        decision.reason = std::string("no improvement of validation ") + (byLoss ? "loss" : "accuracy") + " for " +
+        decision.reason = std::string("no improvement of validation ") +
+                          (byLoss ? "loss" : byBalanced ? "balanced accuracy" : "accuracy") + " for " +
                           std::to_string(m_epochsWithoutImprovement) + " epochs (best: epoch " +
                           std::to_string(m_bestEpoch) + ")";
     }

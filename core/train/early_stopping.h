@@ -19,8 +19,10 @@ public:
 
     explicit EarlyStopping(EarlyStopConfig config);
 
-    // epoch counts from 1. NaN validation figures (no validation set) never improve.
-    Decision update(int epoch, double validationAccuracy, double validationLoss);
+    // epoch counts from 1. NaN validation figures (no validation set) never improve. The
+    // balanced accuracy is needed only when the monitor is val-balanced-accuracy.
+    Decision update(int epoch, double validationAccuracy, double validationLoss,
+                    double validationBalancedAccuracy = std::numeric_limits<double>::quiet_NaN());
 
     int bestEpoch() const { return m_bestEpoch; }
     double bestAccuracy() const { return m_bestAccuracy; }

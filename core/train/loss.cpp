@@ -59,13 +59,31 @@ bool fusedCrossEntropyApplies(const LossConfig& config, const at::Tensor& logits
 
 }  // namespace
 
-at::Tensor computeLoss(const LossConfig& config, const at::Tensor& logits, const at::Tensor& targets) {
+at::Tensor computeLoss(const LossConfig& config, const at::Tensor& logits, const at::Tensor& targets,
+                       const at::Tensor& classWeights) {
     namespace F = torch::nn::functional;
     if (config.name == "multi-margin")
         return F::multi_margin_loss(logits, targets, F::MultiMarginLossFuncOptions().margin(config.margin));
-    if (fusedCrossEntropyApplies(config, logits, targets))
+    if (!classWeights.defined() && fusedCrossEntropyApplies(config, logits, targets))
         return CrossEntropyFunction::apply(logits, targets);
-    return F::cross_entropy(logits, targets, F::CrossEntropyFuncOptions().label_smoothing(config.labelSmoothing));
+    auto options = F::CrossEntropyFuncOptions().label_smoothing(config.labelSmoothing);
+    if (classWeights.defined())
+        options.weight(classWeights.to(logits.device()));
+    return F::cross_entropy(logits, targets, options);
+}
+
+std::vector<float> balancedClassWeights(const std::vector<std::int64_t>& counts) {
+    std::int64_t total = 0;
+    int present = 0;
+    for (auto n : counts) {
+        total += n;
+        present += n > 0;
+    }
+    std::vector<float> weights(counts.size(), 0.0f);
+    for (std::size_t c = 0; c < counts.size(); ++c)
+        if (counts[c] > 0)
+            weights[c] = static_cast<float>(static_cast<double>(total) / (present * static_cast<double>(counts[c])));
+    return weights;
 }
 
 }  // namespace kanalab

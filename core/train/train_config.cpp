@@ -12,7 +12,10 @@ namespace kanalab {
 
 bool AugmentConfig::enabled() const {
     return rotationDegrees > 0 || translate > 0 || scaleMin != 1.0 || scaleMax != 1.0 || shearDegrees > 0 ||
-           elasticAlpha > 0 || eraseProbability > 0 || mixupAlpha > 0 || flipProbability > 0;
+           elasticAlpha > 0 || eraseProbability > 0 || mixupAlpha > 0 || flipProbability > 0 || jitters();
+}
+
+bool AugmentConfig::jitters() const { return brightness > 0 || contrast > 0 || saturation > 0;
 }
 
 std::string trainConfigToJson(const TrainConfig& config) { return nlohmann::json(config).dump(2); }
@@ -69,19 +72,33 @@ void validateTrainConfig(const TrainConfig& c) {
     require(c.loss.labelSmoothing >= 0 && c.loss.labelSmoothing < 1, "label smoothing must be in [0, 1)");
     require(oneOf(c.earlyStop.mode, {"none", "patience", "drop"}),
             "unknown early-stop mode '" + c.earlyStop.mode + "': use none, patience or drop");
-    require(oneOf(c.earlyStop.monitor, {"val-accuracy", "val-loss"}),
-            "early stopping monitors val-accuracy or val-loss, not '" + c.earlyStop.monitor + "'");
+    require(oneOf(c.earlyStop.monitor, {"val-accuracy", "val-balanced-accuracy", "val-loss"}),
+            "early stopping monitors val-accuracy, val-balanced-accuracy or val-loss, not '" + c.earlyStop.monitor + "'");
+    require(oneOf(c.loss.classWeights, {"none", "balanced"}),
+            "class weights must be none or balanced, got '" + c.loss.classWeights + "'");
+    require(c.loss.classWeights == "none" || c.loss.name == "cross-entropy",
+            "class weights apply to the cross-entropy loss only");
+    require(oneOf(c.sampler, {"shuffle", "balanced"}), "the sampler must be shuffle or balanced, got '" + c.sampler + "'");
     require(c.earlyStop.mode == "none" || c.validationFraction > 0,
             "early stopping needs a validation set: set a validation split above 0");
     require(c.augment.scaleMin > 0 && c.augment.scaleMin <= c.augment.scaleMax,
             "augmentation scale range must be positive and ordered (min <= max)");
     require(c.augment.eraseProbability >= 0 && c.augment.eraseProbability <= 1,
             "random erasing probability must be in [0, 1]");
+    for (const auto& [name, value] : {std::pair<const char*, double>{"brightness", c.augment.brightness},
+                                      {"contrast", c.augment.contrast},
+                                      {"saturation", c.augment.saturation}})
+        require(value >= 0 && value <= 1, std::string(name) + " jitter must be from 0 (off) to 1, got " +
+                                              std::to_string(value));
     require(c.emaDecay >= 0 && c.emaDecay < 1, "weight averaging decay must be in [0, 1)");
     require(c.gradientClipNorm >= 0, "gradient clipping norm cannot be negative");
     require(c.threads >= 0 && c.threads <= 256, "threads must be from 0 (automatic) to 256");
     require(c.blasThreads >= 0 && c.blasThreads <= 256, "BLAS threads must be from 0 (automatic) to 256");
     require(c.device == "cpu" || c.device == "cuda", "device must be cpu or cuda, got '" + c.device + "'");
+    for (int epoch : c.featureMapsAt)
+        require(epoch >= 1 && epoch <= c.epochs, "feature maps can be saved after epochs 1 to " +
+                                                     std::to_string(c.epochs) + ", not after epoch " + std::to_string(epoch));
+    require(c.featureMapImage >= 0, "the feature-map image is a position in the validation split, from 0");
     require(c.testTimeAugmentation >= 0 && c.testTimeAugmentation <= 8, "test-time augmentation copies: 0 to 8");
 }
 

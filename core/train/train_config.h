@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace kanalab {
 
@@ -41,13 +42,16 @@ struct LossConfig {
     std::string name = "cross-entropy";  // cross-entropy, multi-margin
     double labelSmoothing = 0.0;
     double margin = 1.0;  // multi-margin
+    // none; balanced: each class weighted by N / (K x its training images), so that every class
+    // weighs the same in the loss however rare it is (cross-entropy only).
+    std::string classWeights = "none";
 };
 
 struct EarlyStopConfig {
     // none; patience: stop after `patience` epochs without an improvement larger than minDelta;
     // drop: after minEpochs, stop as soon as validation accuracy falls (ties continue).
     std::string mode = "none";
-    std::string monitor = "val-accuracy";  // val-accuracy or val-loss (patience mode)
+    std::string monitor = "val-accuracy";  // val-accuracy, val-balanced-accuracy or val-loss (patience mode)
     int patience = 5;
     double minDelta = 0.0;
     int minEpochs = 0;
@@ -67,8 +71,14 @@ struct AugmentConfig {
     // mirrored つ is not a kana), so the handwriting default leaves it off.
     double flipProbability = 0.0;
     double mixupAlpha = 0.0;        // mixup between images of a batch; 0 = off
+    // Colour jitter for photos, as torchvision's ColorJitter: each image's brightness, contrast
+    // and (colour images) saturation multiplied by a factor drawn from [1 - x, 1 + x]; 0 = off.
+    double brightness = 0.0;
+    double contrast = 0.0;
+    double saturation = 0.0;
 
     bool enabled() const;
+    bool jitters() const;  // any colour jitter
 };
 
 struct TrainConfig {
@@ -77,6 +87,10 @@ struct TrainConfig {
     std::string dataDir;  // empty: the usual search order
     SplitProtocol protocol = SplitProtocol::Official;
     double validationFraction = 0.1;
+    // shuffle: every training image once per epoch; balanced: as many draws per epoch, each a
+    // class chosen uniformly then one of its images, so rare classes are seen as often as common
+    // ones (with repeats).
+    std::string sampler = "shuffle";
     // Extra training images of modern hiragana rendered from installed fonts (see
     // data/synthetic_kana.h): "" (none), "print", "handwriting" or "all". Validation and test
     // images stay the dataset's own.
@@ -109,6 +123,11 @@ struct TrainConfig {
     std::string runDir;           // empty: a new folder under the user's runs folder
     bool saveEveryEpoch = false;  // keep checkpoints/epoch-N.pt as well
     int logEveryBatches = 0;      // 0: every ~50 ms
+    // After each epoch listed (from 1), the feature maps of one validation image (position
+    // featureMapImage in the validation split, or in the test split when there is none) are
+    // written as PNGs to feature-maps/epoch-N/ in the run folder, to watch what the filters learn.
+    std::vector<int> featureMapsAt;
+    std::int64_t featureMapImage = 0;
     int testTimeAugmentation = 0; // extra copies averaged at evaluation (a mirror first when training flips); 0 = off
 };
 

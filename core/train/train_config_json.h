@@ -18,17 +18,17 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OptimizerConfig, name, learningR
                                                 beta1, beta2, epsilon, rho, alpha, lrDecay)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScheduleConfig, name, warmupEpochs, stepEpochs, gamma, minLrFraction,
                                                 oneCyclePeakFraction, oneCycleDivFactor, oneCycleFinalDivFactor)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LossConfig, name, labelSmoothing, margin)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LossConfig, name, labelSmoothing, margin, classWeights)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EarlyStopConfig, mode, monitor, patience, minDelta, minEpochs,
                                                 restoreBest)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AugmentConfig, rotationDegrees, translate, scaleMin, scaleMax,
                                                 shearDegrees, elasticAlpha, elasticSigma, eraseProbability, mixupAlpha,
-                                                flipProbability)
+                                                flipProbability, brightness, contrast, saturation)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainConfig, dataset, dataDir, protocol, validationFraction,
-                                                syntheticForms, syntheticPerFont, model,
+                                                sampler, syntheticForms, syntheticPerFont, model,
                                                 modelOptions, recipe, epochs, batchSize, optimizer, schedule, loss,
                                                 earlyStop, augment, gradientClipNorm, emaDecay, seed, threads,
                                                 blasThreads, device, runDir, saveEveryEpoch, logEveryBatches,
-                                                testTimeAugmentation)
+                                                testTimeAugmentation, featureMapsAt, featureMapImage)
 
 }  // namespace kanalab

@@ -36,6 +36,7 @@ struct EpochResult {
     double trainAccuracy = kNoValue;
     double validationLoss = kNoValue;  // NaN when there is no validation set
     double validationAccuracy = kNoValue;
+    double validationBalancedAccuracy = kNoValue;  // mean recall per class
     double learningRate = 0;  // at the end of the epoch
     double seconds = 0;       // wall time of the epoch, validation included
     bool best = false;        // saved as the best checkpoint

@@ -11,21 +11,22 @@
 namespace kanalab {
 
 TrainStep::TrainStep(Classifier model, FlatParameters& parameters, Optimizer& optimizer, LossConfig loss,
-                     double gradientClipNorm)
+                     double gradientClipNorm, at::Tensor classWeights)
     : m_model(std::move(model)),
       m_params(parameters),
       m_optimizer(optimizer),
       m_loss(std::move(loss)),
-      m_clipNorm(gradientClipNorm) {}
+      m_clipNorm(gradientClipNorm),
+      m_classWeights(std::move(classWeights)) {}
 
 TrainStep::Result TrainStep::run(const at::Tensor& input, const at::Tensor& target, const at::Tensor& mixTarget,
                                  double mixLambda) {
     Result result;
     m_params.zeroGrad();
     const at::Tensor logits = m_model->forward(input);
-    at::Tensor loss = computeLoss(m_loss, logits, target);
+    at::Tensor loss = computeLoss(m_loss, logits, target, m_classWeights);
     if (mixTarget.defined())
-        loss = loss * mixLambda + computeLoss(m_loss, logits, mixTarget) * (1.0 - mixLambda);
+        loss = loss * mixLambda + computeLoss(m_loss, logits, mixTarget, m_classWeights) * (1.0 - mixLambda);
     result.loss = loss.item<double>();
     if (!std::isfinite(result.loss)) {
         result.finite = false;

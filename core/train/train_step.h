@@ -19,8 +19,9 @@ namespace kanalab {
 // freed memory is reused rather than returned to the kernel (common/memory.h).
 class TrainStep {
 public:
+    // classWeights: float [K] for class-weighted cross-entropy, or undefined.
     TrainStep(Classifier model, FlatParameters& parameters, Optimizer& optimizer, LossConfig loss,
-              double gradientClipNorm = 0.0);
+              double gradientClipNorm = 0.0, at::Tensor classWeights = {});
 
     struct Result {
         double loss = 0;           // the batch's mean loss
@@ -40,6 +41,7 @@ private:
     Optimizer& m_optimizer;
     LossConfig m_loss;
     double m_clipNorm;
+    at::Tensor m_classWeights;
 };
 
 }  // namespace kanalab

@@ -14,6 +14,7 @@
 #include "train/augment.h"
 #include "train/checkpoint.h"
 #include "train/early_stopping.h"
+#include "train/feature_maps.h"
 #include "train/flat_parameters.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
@@ -104,6 +105,8 @@ private:
     // Returns the epoch's mean training loss.
     double trainEpoch(int epoch);
     EpochResult finishEpoch(int epoch, double trainLoss, double trainAccuracy);
+    at::Tensor classWeights() const;
+    void saveFeatureMaps(int epochsDone);
     CheckpointMeta meta(int epochsDone) const;
     void saveLast(int epochsDone);
     void waitWhilePaused();
@@ -205,7 +208,8 @@ void Session::prepare() {
     m_model->to(m_device);
     m_params = std::make_unique<FlatParameters>(*m_model);
     m_optimizer = makeOptimizer(*m_params, m_config.optimizer);
-    m_trainStep = std::make_unique<TrainStep>(m_model, *m_params, *m_optimizer, m_config.loss, m_config.gradientClipNorm);
+    m_trainStep = std::make_unique<TrainStep>(m_model, *m_params, *m_optimizer, m_config.loss, m_config.gradientClipNorm,
+                                              classWeights());
     if (m_config.emaDecay > 0)
         m_average = std::make_unique<WeightAverage>(*m_params, *m_model, m_config.emaDecay);
     if (m_config.augment.enabled())
@@ -215,6 +219,10 @@ void Session::prepare() {
     const Normalization sourceNormalization = m_augmenter ? Normalization::unit() : m_normalization;
     m_source = std::make_unique<BatchSource>(m_plan.trainFile, m_plan.trainIndices, m_config.batchSize,
                                              sourceNormalization, /*shuffle=*/true, m_config.seed);
+    if (m_config.sampler == "balanced") {
+        m_source->setBalancedSampling(true);
+        log(LogLevel::Info, "class-balanced sampling: every class drawn equally often");
+    }
     m_schedule = std::make_unique<LearningRateSchedule>(m_config.schedule, m_config.optimizer.learningRate,
                                                         m_config.epochs);
     m_earlyStopping = std::make_unique<EarlyStopping>(m_config.earlyStop);
@@ -414,8 +422,39 @@ EpochResult Session::finishEpoch(int epoch, double trainLoss, double trainAccura
         const EvalReport validation = evaluateModel(m_model, *m_plan.trainFile, m_plan.validationIndices, options);
         result.validationLoss = validation.loss;
         result.validationAccuracy = validation.accuracy;
+        result.validationBalancedAccuracy = validation.balancedAccuracy;
     }
     return result;
+}
+
+at::Tensor Session::classWeights() const {
+    if (m_config.loss.classWeights != "balanced")
+        return {};
+    const std::vector<float> weights =
+        balancedClassWeights(countClasses(*m_plan.trainFile, m_plan.trainIndices, m_info->numClasses()));
+    return torch::tensor(weights, torch::kFloat);
+}
+
+void Session::saveFeatureMaps(int epochsDone) {
+    const auto& wanted = m_config.featureMapsAt;
+    if (std::find(wanted.begin(), wanted.end(), epochsDone) == wanted.end())
+        return;
+    const bool fromValidation = !m_plan.validationIndices.empty();
+    const auto& indices = fromValidation ? m_plan.validationIndices : m_plan.testIndices;
+    const ImageSet& images = fromValidation ? *m_plan.trainFile : *m_plan.testFile;
+    if (indices.empty()) {
+        log(LogLevel::Warning, "no validation or test image to draw feature maps of");
+        return;
+    }
+    const auto position = static_cast<std::size_t>(
+        std::min<std::int64_t>(m_config.featureMapImage, static_cast<std::int64_t>(indices.size()) - 1));
+    AveragedWeightsScope averaged(m_average.get());
+    const at::Tensor input = imagesToTensor(images, {indices[position]}, m_normalization).to(m_device);
+    const std::string folder = m_run->file("feature-maps/epoch-" + std::to_string(epochsDone));
+    const auto files = writeFeatureMaps(m_model, input, folder);
+    log(LogLevel::Info, "feature maps of " + std::string(fromValidation ? "validation" : "test") + " image " +
+                            std::to_string(position) + " after epoch " + std::to_string(epochsDone) + ": " +
+                            std::to_string(files.size()) + " PNGs in " + folder);
 }
 
 TrainOutcome Session::run() {
@@ -435,7 +474,8 @@ TrainOutcome Session::run() {
                 m_epochSeen ? static_cast<double>(m_epochCorrect) / static_cast<double>(m_epochSeen) : kNoValue;
             EpochResult result = finishEpoch(epoch, trainLoss, trainAccuracy);
             result.seconds = secondsSince(epochStart) - (m_pausedSeconds - pausedBefore);
-            decision = m_earlyStopping->update(epoch + 1, result.validationAccuracy, result.validationLoss);
+            decision = m_earlyStopping->update(epoch + 1, result.validationAccuracy, result.validationLoss,
+                                               result.validationBalancedAccuracy);
             result.best = decision.improved;
             m_history.push_back(result);
             epochsDone = epoch + 1;
@@ -448,6 +488,7 @@ TrainOutcome Session::run() {
             if (m_config.saveEveryEpoch)
                 saveCheckpoint(m_run->epochCheckpoint(epochsDone), {&m_model, m_params.get(), nullptr, m_average.get()},
                                meta(epochsDone));
+            saveFeatureMaps(epochsDone);
             m_run->appendMetrics(result);
             m_run->flush();
             if (m_callbacks.onEpoch)
@@ -492,7 +533,8 @@ TrainOutcome Session::run() {
             outcome.test.split = "test";
             outcome.hasTest = true;
             m_run->writeEvaluation(outcome.test, m_info->classes);
-            log(LogLevel::Info, "test accuracy " + formatFixed(100 * outcome.test.accuracy, 2) + "% on " +
+            log(LogLevel::Info, "test accuracy " + formatFixed(100 * outcome.test.accuracy, 2) + "% (balanced " +
+                                    formatFixed(100 * outcome.test.balancedAccuracy, 2) + "%) on " +
                                     std::to_string(outcome.test.count) + " images");
         }
     } catch (const Cancelled&) {

@@ -134,9 +134,10 @@ void TestDataRunsViews::dataViewListsDatasets() {
     TrainingSetup setup;
     DataView view(&setup);
     QTableWidget* table = view.datasetTable();
-    QCOMPARE(table->rowCount(), 5);
+    QCOMPARE(table->rowCount(), 6);
     QCOMPARE(rowOf(table, "k49"), 3);
     QCOMPARE(rowOf(table, "cifar10"), 4);
+    QCOMPARE(rowOf(table, "kkanji"), 5);
     QCOMPARE(rowOf(table, "kmnist"), 0);
     QCOMPARE(rowOf(table, "mnist"), 1);
     QCOMPARE(rowOf(table, "fashion-mnist"), 2);
@@ -217,6 +218,8 @@ void TestDataRunsViews::sampleGridShowsLabels() {
     for (int i = 0; i < grid->count(); ++i)
         QCOMPARE(grid->item(i)->text(), QStringLiteral("お o"));
     QVERIFY(!grid->item(0)->icon().isNull());
+    // KMNIST stores bright ink on black: shown as ink on paper, a white corner.
+    QVERIFY(grid->item(0)->icon().pixmap(56).toImage().pixelColor(1, 1).lightness() > 200);
     // Paging.
     QVERIFY(!samples->previousButton()->isEnabled());
     samples->nextButton()->click();
@@ -611,7 +614,9 @@ void TestDataRunsViews::runsViewListsAndCompares() {
         foundMlp = foundMlp || model->index(row, 3).data().toString() == QStringLiteral("mlp");
         QCOMPARE(model->index(row, 5).data().toString(), QStringLiteral("1 / 1"));
         QVERIFY(model->index(row, 9).data().toString().endsWith(QStringLiteral(" %")));
-        QCOMPARE(model->index(row, 11).data().toString(), QStringLiteral("completed"));
+        QVERIFY(model->index(row, 10).data().toString().endsWith(QStringLiteral(" %")));  // balanced
+        QVERIFY(model->index(row, 12).data().toString() != QStringLiteral("–"));         // per epoch
+        QCOMPARE(model->index(row, 13).data().toString(), QStringLiteral("completed"));
     }
     QVERIFY(foundMlp);
 
@@ -645,6 +650,25 @@ void TestDataRunsViews::runsViewRenameDeleteExport() {
     QVERIFY(lines[1].startsWith(QStringLiteral("run-a,1,")));
     QVERIFY(lines[2].startsWith(QStringLiteral("run-b,1,")));
     QFile::remove(csv);
+
+    // A run written before the balanced-accuracy column: its rows are padded to the new header.
+    {
+        QTemporaryDir old;
+        QFile metrics(old.filePath("metrics.csv"));
+        QVERIFY(metrics.open(QIODevice::WriteOnly | QIODevice::Text));
+        metrics.write("epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,seconds,best\n"
+                      "1,0.5,0.8,0.4,0.85,0.001,3.5,1\n");
+        metrics.close();
+        QVERIFY(view.exportMetricsCsv({old.path(), m_runDirs[0]}, csv));
+        QFile merged(csv);
+        QVERIFY(merged.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList rows = QString::fromUtf8(merged.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 3);
+        QVERIFY2(rows[0].endsWith(QStringLiteral(",val_balanced_accuracy")), qPrintable(rows[0]));
+        for (const QString& row : rows)
+            QCOMPARE(row.count(','), rows[0].count(','));
+        QFile::remove(csv);
+    }
 
     // Rename: refused with a slash or onto an existing run, done otherwise.
     QString error;

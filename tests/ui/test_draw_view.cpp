@@ -3,23 +3,37 @@
 // QTest mouse events are read through the whole pipeline (canvas, preprocessing, model, answer
 // panel); undo, redo and clear; a held-out test image opened as a file gets its true label and
 // the same answer as the core predictor (the CLI's path); a damaged model file is an error in the
-// view; feature maps follow; predictions coalesce.
+// view; feature maps follow; predictions coalesce. A colour model (trained here on a generated
+// folder of coloured shapes) turns the canvas into "try an image": a photo opened, dropped and
+// pasted is shown and read in colour, and broken, empty or non-image files are messages in the
+// panel; the handwriting models keep the canvas.
 
 #include "app_setup.h"
+#include "common/class_labels.h"
 #include "common/core_types.h"
+#include "data/data_dirs.h"
 #include "data/dataset_store.h"
+#include "data/import.h"
 #include "data/splits.h"
 #include "draw_view/draw_view.h"
 #include "draw_view/drawing_canvas.h"
 #include "draw_view/feature_map_view.h"
+#include "draw_view/image_panel.h"
 #include "draw_view/prediction_panel.h"
 #include "predict/model_library.h"
 #include "predict/predictor.h"
+#include "train/trainer.h"
+#include "ui/colour_shapes.h"
 #include "ui/ui_test_support.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
+#include <QDropEvent>
 #include <QFile>
+#include <QLabel>
+#include <QMimeData>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -45,10 +59,10 @@ QString shippedModel(const std::string& dataset) {
     if (path.isEmpty())                                                                              \
         QFAIL("no shipped " dataset " model in models/: the repository should ship one");
 
+// Until this model is the one loaded: the first modelReady may be the first listed model's.
 bool loadModel(DrawView& view, const QString& path) {
-    QSignalSpy ready(&view, &DrawView::modelReady);
     view.selectModel(path);
-    return ready.wait(30000) || view.model().path == path;
+    return QTest::qWaitFor([&] { return view.model().path == path; }, 30000);
 }
 
 // Drags the mouse through sheet coordinates (0..400), as a person drawing would.
@@ -83,6 +97,65 @@ bool waitForAnswer(DrawView& view) {
         20000);
 }
 
+// Waits for an answer computed after `before` answers, to the newest request.
+bool waitForNewAnswer(DrawView& view, quint64 before) {
+    return QTest::qWaitFor(
+        [&] {
+            return view.predictor()->computedCount() > before &&
+                   view.lastShownRequest() == view.predictor()->requestCount() && !view.modelInputImage().isNull();
+        },
+        20000);
+}
+
+// Drops mime data on a widget as a drag does: enter first (Qt delivers a drop only to a widget
+// the drag entered), then the drop. True when the widget accepted the drag.
+bool dropOnto(QWidget* widget, QMimeData* mime) {
+    const QPoint at(20, 20);
+    QDragEnterEvent enter(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(widget, &enter);
+    QDropEvent drop(QPointF(at), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(widget, &drop);
+    return enter.isAccepted();
+}
+
+// A colour model of the generated shapes: imported into the test's data folder and trained for
+// a few seconds (LeNet-5, so it has feature maps). Made once; empty (and a failure logged) on error.
+QString colourModel(const QTemporaryDir& home) {
+    static QString made;
+    if (!made.isEmpty())
+        return made;
+    const QString images = QDir(home.path()).filePath(QStringLiteral("shapes"));
+    if (!kanalab::test::writeColourShapes(images, 16)) {
+        qWarning("cannot write the generated shapes into %s", qPrintable(images));
+        return {};
+    }
+    try {
+        ImportOptions options;
+        options.threads = 1;
+        const ImportResult imported = importDataset(images.toStdString(), downloadRoot(""), options);
+        TrainConfig config;
+        config.dataset = imported.dataset->name;
+        config.model = "lenet5";
+        config.epochs = 12;
+        config.batchSize = 16;
+        config.validationFraction = 0;
+        config.seed = 11;
+        config.threads = 1;
+        config.blasThreads = 1;
+        config.runDir = QDir(home.path()).filePath(QStringLiteral("shapes-run")).toStdString();
+        TrainControl control;
+        const TrainOutcome outcome = runTraining(config, TrainCallbacks{}, control);
+        if (outcome.status != TrainStatus::Completed) {
+            qWarning("training on the shapes failed: %s", outcome.message.c_str());
+            return {};
+        }
+        made = QString::fromStdString(Predictor::resolveCheckpoint(config.runDir));
+    } catch (const std::exception& e) {
+        qWarning("colour model: %s", e.what());
+    }
+    return made;
+}
+
 }  // namespace
 
 class TestDrawView : public QObject {
@@ -96,6 +169,12 @@ private slots:
     void heldOutTestImageGetsItsTrueLabel();
     void damagedModelFileIsAnErrorNotACrash();
     void predictionsCoalesce();
+    void photoModelTriesAnImage();
+    void brokenPicturesAreMessagesNotCrashes();
+    void handwritingModelsKeepTheCanvas();
+
+public:
+    QTemporaryDir* home = nullptr;
 };
 
 void TestDrawView::shippedModelsAreListed() {
@@ -236,12 +315,165 @@ void TestDrawView::predictionsCoalesce() {
     QCOMPARE(last.request, requests);
 }
 
+void TestDrawView::photoModelTriesAnImage() {
+    const QString model = colourModel(*home);
+    QVERIFY2(!model.isEmpty(), "the colour model could not be made (see the warning above)");
+    DrawView view;
+    view.resize(1200, 600);
+    view.show();
+    QVERIFY(loadModel(view, model));
+    QCOMPARE(view.model().channels, 3);
+    QVERIFY(view.model().photo);
+    QVERIFY(view.isTryingImages());
+    QVERIFY(view.imagePanel()->isVisible());
+    QVERIFY(!view.canvas()->isVisible());
+    QCOMPARE(view.panel()->headline(), QStringLiteral("–"));
+    QVERIFY2(view.panel()->subline().contains(QStringLiteral("image")), qPrintable(view.panel()->subline()));
+
+    // Open: a blue cross three times the size of the dataset's images. The view shows the
+    // model's 32x32 input in colour and the same answer the core gives for the file.
+    QTemporaryDir dir;
+    const QString cross = dir.filePath(QStringLiteral("cross.png"));
+    QVERIFY(kanalab::test::colourShape(5, 3, 96).save(cross));
+    Predictor core(model.toStdString());
+    const PredictionResult expected = core.predictFile(cross.toStdString());
+    // Learnt: the shapes differ in colour and form (classes are sorted by folder name).
+    QCOMPARE(core.classes()[static_cast<std::size_t>(expected.ranked.front().index)].label, std::string("blue-cross"));
+    quint64 before = view.predictor()->computedCount();
+    QVERIFY(view.openImage(cross));
+    QVERIFY(waitForNewAnswer(view, before));
+    QCOMPARE(view.modelInputImage().size(), QSize(32, 32));
+    QVERIFY(kanalab::test::hasColour(view.modelInputImage()));
+    QCOMPARE(view.panel()->headline(), QStringLiteral("blue-cross"));
+    QVERIFY(view.imagePanel()->hasPicture());
+    QCOMPARE(view.imagePanel()->picture().cols, 96);
+    QVERIFY(!view.imagePanel()->pictureLabel()->pixmap().isNull());
+    QVERIFY2(view.imagePanel()->message().contains(QStringLiteral("cross.png")),
+             qPrintable(view.imagePanel()->message()));
+    // Feature maps of a convolution follow the colour input.
+    QVERIFY(QTest::qWaitFor([&] { return !view.featureMaps()->gridImage().isNull(); }, 10000));
+    saveScreenshot(view, QStringLiteral("try_image"));
+
+    // Drop: a file, as a file manager drops it.
+    const QString circle = dir.filePath(QStringLiteral("circle.png"));
+    QVERIFY(kanalab::test::colourShape(0, 4, 64).save(circle));
+    {
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(circle)});
+        before = view.predictor()->computedCount();
+        QVERIFY(dropOnto(view.imagePanel(), &mime));
+        QVERIFY(waitForNewAnswer(view, before));
+    }
+    QCOMPARE(view.panel()->headline(), QStringLiteral("red-circle"));
+
+    // Paste: an image on the clipboard (Ctrl+V in the view), transparent around the shape.
+    QImage star = kanalab::test::colourShape(7, 5, 80).convertToFormat(QImage::Format_ARGB32);
+    QGuiApplication::clipboard()->setImage(star);
+    before = view.predictor()->computedCount();
+    view.pasteImage();
+    QVERIFY(waitForNewAnswer(view, before));
+    QCOMPARE(view.panel()->headline(), QStringLiteral("pink-star"));
+    QCOMPARE(view.imagePanel()->picture().rows, 80);
+
+    // Image data dropped (from a browser): the same path as a paste.
+    {
+        QMimeData mime;
+        mime.setImageData(kanalab::test::colourShape(1, 6, 48));
+        before = view.predictor()->computedCount();
+        QVERIFY(dropOnto(view.imagePanel(), &mime));
+        QVERIFY2(waitForNewAnswer(view, before), qPrintable(view.imagePanel()->message()));
+    }
+    QCOMPARE(view.panel()->headline(), QStringLiteral("orange-square"));
+
+    // A random test image of the imported dataset, in colour.
+    before = view.predictor()->computedCount();
+    view.imagePanel()->sampleButton()->click();
+    QVERIFY(waitForNewAnswer(view, before));
+    QCOMPARE(view.imagePanel()->picture().channels, 3);
+    QCOMPARE(view.imagePanel()->picture().rows, 32);
+    QVERIFY2(view.imagePanel()->message().contains(QStringLiteral("Test image")),
+             qPrintable(view.imagePanel()->message()));
+}
+
+void TestDrawView::brokenPicturesAreMessagesNotCrashes() {
+    const QString model = colourModel(*home);
+    QVERIFY2(!model.isEmpty(), "the colour model could not be made (see the warning above)");
+    DrawView view;
+    view.show();
+    QVERIFY(loadModel(view, model));
+    QVERIFY(view.isTryingImages());
+    ImagePanel* panel = view.imagePanel();
+    QTemporaryDir dir;
+    const QString good = dir.filePath(QStringLiteral("good.png"));
+    QVERIFY(kanalab::test::colourShape(3, 1).save(good));
+    const quint64 before = view.predictor()->computedCount();
+    QVERIFY(view.openImage(good));
+    QVERIFY(waitForNewAnswer(view, before));
+    const QString answer = view.panel()->headline();
+
+    auto write = [&](const QString& name, const QByteArray& bytes) {
+        const QString path = dir.filePath(name);
+        QFile file(path);
+        if (file.open(QIODevice::WriteOnly))
+            file.write(bytes);
+        return path;
+    };
+    const QString corrupt =
+        write(QStringLiteral("corrupt.png"), QByteArray("\x89PNG\r\n\x1a\n and then nothing sensible"));
+    const QString empty = write(QStringLiteral("empty.jpg"), QByteArray());
+    const QString text = write(QStringLiteral("notes.txt"), QByteArray("not a picture\n"));
+    for (const QString& path : {corrupt, empty, text, dir.filePath(QStringLiteral("missing.png")), dir.path()}) {
+        view.openImage(path);
+        QVERIFY(QTest::qWaitFor([&] { return !panel->isLoading(); }, 10000));
+        QVERIFY2(panel->hasError(), qPrintable(path));
+        // One sentence that names the file, shown in the panel.
+        QVERIFY2(panel->message().contains(QFileInfo(path).fileName()), qPrintable(panel->message()));
+        QVERIFY(!panel->message().contains(QLatin1Char('\n')));
+        // The last good picture and its answer stay.
+        QVERIFY(panel->hasPicture());
+        QCOMPARE(view.panel()->headline(), answer);
+    }
+
+    // A dropped web address, an empty clipboard: messages too.
+    QMimeData web;
+    web.setUrls({QUrl(QStringLiteral("https://example.org/cat.jpg"))});
+    QVERIFY(dropOnto(panel, &web));
+    QVERIFY(panel->hasError());
+    QVERIFY2(panel->message().contains(QStringLiteral("not a file on this computer")), qPrintable(panel->message()));
+    QGuiApplication::clipboard()->clear();
+    view.pasteImage();
+    QVERIFY(panel->hasError());
+    QVERIFY2(panel->message().contains(QStringLiteral("clipboard")), qPrintable(panel->message()));
+}
+
+void TestDrawView::handwritingModelsKeepTheCanvas() {
+    REQUIRE_SHIPPED("kmnist", path);
+    DrawView view;
+    view.show();
+    const QString model = colourModel(*home);
+    if (!model.isEmpty()) {
+        QVERIFY(loadModel(view, model));
+        QVERIFY(view.isTryingImages());
+    }
+    QVERIFY(loadModel(view, path));
+    QVERIFY(!view.model().photo);
+    QVERIFY(!view.isTryingImages());
+    QVERIFY(view.canvas()->isVisible());
+    QVERIFY(!view.imagePanel()->isVisible());
+    stroke(view.canvas(), line({200, 60}, {200, 340}));
+    QVERIFY(waitForAnswer(view));
+    QCOMPARE(view.modelInputImage().size(), QSize(28, 28));
+}
+
 int main(int argc, char** argv) {
     QTemporaryDir home;
     kanalab::test::isolateUserFolders(home);
+    // Imports (the colour shapes) go to this test's folder, never to a shared data folder.
+    qputenv("KANALAB_DATA_DIR", QDir(home.path()).filePath("datasets").toLocal8Bit());
     QApplication app(argc, argv);
     setUpApplication(app);
     TestDrawView test;
+    test.home = &home;
     return QTest::qExec(&test, argc, argv);
 }
 

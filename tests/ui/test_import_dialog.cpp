@@ -2,8 +2,12 @@
 // The Data tab's import dialog and Remove, driven through their real widgets offscreen: a
 // generated folder of PNG class folders previewed (layout, class table, decoded images) and
 // imported into a temporary data folder, a corrupt file counted as skipped, a missing path
-// shown as an error, and an imported dataset removed from the Data view. XDG folders and
-// KANALAB_DATA_DIR point into a temporary directory, so the user's own data is never touched.
+// shown as an error, and an imported dataset removed from the Data view. Malformed folders
+// (empty, zero-byte, non-image files, empty class folders, no images at all) are listed or
+// told in one sentence. A colour folder is previewed, imported and shown in colour in the Data
+// view (samples and augmentation); gray scans show as ink on paper whichever way round they
+// are stored. XDG folders and KANALAB_DATA_DIR point into a temporary directory, so the user's
+// own data is never touched.
 
 #include "app_setup.h"
 #include "common/class_labels.h"
@@ -11,9 +15,13 @@
 #include "data/catalogue.h"
 #include "data/data_dirs.h"
 #include "data/dataset_source.h"
+#include "data/import.h"
 #include "data/imported_source.h"
+#include "data_view/augment_preview_panel.h"
 #include "data_view/data_view.h"
 #include "data_view/import_dialog.h"
+#include "data_view/sample_browser.h"
+#include "ui/colour_shapes.h"
 #include "ui/ui_test_support.h"
 
 #include <QAbstractButton>
@@ -35,6 +43,9 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <functional>
+#include <memory>
+
 using namespace kanalab;
 using namespace kanalab::ui;
 
@@ -44,26 +55,71 @@ namespace {
 const char* const kClassFolders[] = {"U+304A", "U+304B", "U+304D"};
 const QString kGlyphs[] = {QStringLiteral("お"), QStringLiteral("か"), QStringLiteral("き")};
 
-// Writes count PNGs of the class's glyph (dark ink on white, shifted a little per image).
-void writeClass(const QString& folder, int cls, int count, int side = 24) {
+// Writes count PNGs of the class's glyph (dark ink on white, shifted a little per image; with
+// `night`, bright ink on black as the built-in datasets store it).
+void writeClass(const QString& folder, int cls, int count, int side = 24, bool night = false) {
     QDir().mkpath(folder);
     for (int i = 0; i < count; ++i) {
         QImage image(side, side, QImage::Format_Grayscale8);
-        image.fill(Qt::white);
+        image.fill(night ? Qt::black : Qt::white);
         QPainter painter(&image);
         painter.setFont(kanaFont(side * 0.5));
-        painter.setPen(Qt::black);
+        painter.setPen(night ? Qt::white : Qt::black);
         painter.drawText(QRect(i % 3 - 1, i % 2, side, side), Qt::AlignCenter, kGlyphs[cls]);
         painter.end();
         QVERIFY(image.save(QDir(folder).filePath(QStringLiteral("%1.png").arg(i, 3, 10, QLatin1Char('0'))), "PNG"));
     }
 }
 
-QString makeKanaFolder(const QTemporaryDir& dir, const QString& name, int perClass, int side = 24) {
+QString makeKanaFolder(const QTemporaryDir& dir, const QString& name, int perClass, int side = 24, bool night = false) {
     const QString root = QDir(dir.path()).filePath(name);
     for (int c = 0; c < 3; ++c)
-        writeClass(QDir(root).filePath(kClassFolders[c]), c, perClass, side);
+        writeClass(QDir(root).filePath(kClassFolders[c]), c, perClass, side, night);
     return root;
+}
+
+void writeFile(const QString& path, const QByteArray& bytes) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(bytes);
+}
+
+QStringList skippedLines(ImportDialog& dialog) {
+    QStringList lines;
+    for (int i = 0; i < dialog.skippedList()->count(); ++i)
+        lines << dialog.skippedList()->item(i)->text();
+    return lines;
+}
+
+bool anyLineHas(const QStringList& lines, const QString& a, const QString& b) {
+    for (const QString& line : lines)
+        if (line.contains(a) && line.contains(b))
+            return true;
+    return false;
+}
+
+// A thumbnail as shown (the icon's pixmap at its size).
+QImage thumbnail(QListWidget* grid, int row) {
+    return grid->item(row)->icon().pixmap(grid->iconSize()).toImage();
+}
+
+// Lightness of the corner (the background) and the darkest pixel (the ink) of a gray thumbnail.
+int cornerLightness(const QImage& image) {
+    return image.pixelColor(1, 1).lightness();
+}
+int darkestLightness(const QImage& image) {
+    int darkest = 255;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            darkest = std::min(darkest, image.pixelColor(x, y).lightness());
+    return darkest;
+}
+
+// A Data view on the given dataset, loaded.
+std::unique_ptr<DataView> dataViewOn(TrainingSetup& setup, const std::string& dataset) {
+    setup.update([&](TrainConfig& c) { c.dataset = dataset; });
+    return std::make_unique<DataView>(&setup);
 }
 
 QString dataRoot() {
@@ -131,6 +187,10 @@ private slots:
     void missingPathIsAnError();
     void cancelKeepsNothing();
     void dataViewImportsAndRemoves();
+    void malformedFilesAreListed();
+    void folderWithoutImagesIsOneSentence();
+    void colourFolderEndToEnd();
+    void grayScansShowAsInkOnPaper();
 
 private:
     QTemporaryDir m_images;
@@ -341,6 +401,164 @@ void TestImportDialog::dataViewImportsAndRemoves() {
     QVERIFY(!view.removeButton()->isEnabled());
     QVERIFY(QFileInfo(root).isDir());  // the user's images stay
     QVERIFY(QTest::qWaitFor([&] { return !view.isLoading(); }, 20000));
+}
+
+void TestImportDialog::malformedFilesAreListed() {
+    const QString root = makeKanaFolder(m_images, QStringLiteral("malformed"), 4);
+    writeFile(QDir(root).filePath(QStringLiteral("U+304A/corrupt.png")), QByteArray("\x89PNG\r\n\x1a\n then noise"));
+    writeFile(QDir(root).filePath(QStringLiteral("U+304B/empty.png")), QByteArray());
+    writeFile(QDir(root).filePath(QStringLiteral("U+304D/readme.txt")), QByteArray("scanned on Tuesday\n"));
+    writeFile(QDir(root).filePath(QStringLiteral("notes.md")), QByteArray("# my kana\n"));
+    QVERIFY(QDir().mkpath(QDir(root).filePath(QStringLiteral("U+3042"))));  // an empty class folder
+
+    ImportDialog dialog(dataRoot());
+    dialog.show();
+    dialog.setPath(root);
+    QVERIFY(waitForPreview(dialog));
+    QVERIFY2(dialog.hasPreview(), qPrintable(dialog.message()));
+    QCOMPARE(dialog.classTable()->rowCount(), 3);  // the empty folder is no class
+    const QString summary = dialog.layoutLabel()->text();
+    QVERIFY2(summary.contains(QStringLiteral("3 files skipped")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("empty class folder")), qPrintable(summary));
+    // The skipped files are listed with their reasons, in the dialog (not only in a tooltip).
+    QVERIFY(dialog.skippedList()->isVisibleTo(&dialog));
+    const QStringList before = skippedLines(dialog);
+    QVERIFY2(anyLineHas(before, QStringLiteral("empty.png"), QStringLiteral("empty file")),
+             qPrintable(before.join('|')));
+    QVERIFY2(anyLineHas(before, QStringLiteral("readme.txt"), QStringLiteral("not an image")),
+             qPrintable(before.join('|')));
+    QVERIFY2(anyLineHas(before, QStringLiteral("notes.md"), QStringLiteral("not an image")),
+             qPrintable(before.join('|')));
+    QVERIFY(dialog.importButton()->isEnabled());
+
+    // The corrupt PNG looks like an image until it is decoded: the import skips and lists it.
+    QVERIFY(importAndWait(dialog));
+    const ImportResult& result = dialog.importResult();
+    QCOMPARE(result.meta.totalImages(), std::int64_t(12));
+    const QStringList after = skippedLines(dialog);
+    QVERIFY2(anyLineHas(after, QStringLiteral("corrupt.png"), QString()), qPrintable(after.join('|')));
+    QVERIFY2(dialog.message().contains(QStringLiteral("skipped")), qPrintable(dialog.message()));
+}
+
+void TestImportDialog::folderWithoutImagesIsOneSentence() {
+    struct Case {
+        QString name;
+        std::function<void(const QString&)> make;
+        QString says;
+    };
+    const std::vector<Case> cases = {
+        {QStringLiteral("nothing-here"), [](const QString& root) { QDir().mkpath(root); }, QStringLiteral("empty")},
+        {QStringLiteral("only-text"),
+         [](const QString& root) {
+             writeFile(QDir(root).filePath(QStringLiteral("cats/list.txt")), QByteArray("cat1.jpg\n"));
+             writeFile(QDir(root).filePath(QStringLiteral("dogs/empty.png")), QByteArray());
+         },
+         QStringLiteral("holds no images KanaLab can read: 2 files skipped")},
+        {QStringLiteral("empty-classes"),
+         [](const QString& root) {
+             QDir().mkpath(QDir(root).filePath(QStringLiteral("a")));
+             QDir().mkpath(QDir(root).filePath(QStringLiteral("b")));
+         },
+         QStringLiteral("holds no images")},
+        {QStringLiteral("loose-images"),
+         [](const QString& root) {
+             QDir().mkpath(root);
+             QVERIFY(kanalab::test::colourShape(0, 0).save(QDir(root).filePath(QStringLiteral("one.png"))));
+         },
+         QStringLiteral("no class folders")},
+    };
+    for (const Case& c : cases) {
+        const QString root = QDir(m_images.path()).filePath(c.name);
+        c.make(root);
+        ImportDialog dialog(dataRoot());
+        dialog.setPath(root);
+        QVERIFY(waitForPreview(dialog));
+        QVERIFY2(!dialog.hasPreview(), qPrintable(c.name));
+        QVERIFY(dialog.messageIsError());
+        QVERIFY2(dialog.message().contains(c.says), qPrintable(dialog.message()));
+        QVERIFY2(dialog.message().contains(root), qPrintable(dialog.message()));
+        QVERIFY2(!dialog.message().contains(QLatin1Char('\n')), qPrintable(dialog.message()));
+        QVERIFY(!dialog.importButton()->isEnabled());
+        dialog.importButton()->click();
+        QVERIFY(!dialog.isImporting());
+        if (c.name == QStringLiteral("only-text"))
+            QCOMPARE(dialog.skippedList()->count(), 2);  // "listed below"
+    }
+}
+
+void TestImportDialog::colourFolderEndToEnd() {
+    // Ten classes of 32x32 coloured shapes, previewed in colour.
+    const QString root = QDir(m_images.path()).filePath(QStringLiteral("colour-shapes"));
+    QVERIFY(kanalab::test::writeColourShapes(root, 12));
+    TrainingSetup setup;
+    setup.update([](TrainConfig& c) { c.dataset = "kmnist"; });
+    DataView view(&setup);
+    view.importButton()->click();
+    ImportDialog* dialog = view.importDialog();
+    QVERIFY(dialog);
+    dialog->setPath(root);
+    QVERIFY(waitForPreview(*dialog));
+    QVERIFY2(dialog->layoutLabel()->text().contains(QStringLiteral("32 × 32 colour")),
+             qPrintable(dialog->layoutLabel()->text()));
+    QCOMPARE(dialog->classTable()->rowCount(), 10);
+    QCOMPARE(dialog->kindBox()->currentData().toString(), QString());  // auto: photo for colour
+    QVERIFY(kanalab::test::hasColour(thumbnail(dialog->previewGrid(), 0)));
+    dialog->resize(1000, 580);
+    saveDialogScreenshot(*dialog, QStringLiteral("import_colour"));
+    QVERIFY(importAndWait(*dialog));
+    QVERIFY(QTest::qWaitFor([&] { return view.importDialog() == nullptr; }, 5000));
+    QCOMPARE(setup.config().dataset, std::string("colour-shapes"));
+    const DatasetInfo& info = findDataset("colour-shapes", dataRoots(""));
+    QCOMPARE(info.channels, 3);
+    QVERIFY(!info.handwriting());
+
+    // The Data view: colour samples, and a colour augmentation preview of the selected one.
+    QVERIFY(QTest::qWaitFor([&] { return !view.isLoading(); }, 20000));
+    QVERIFY2(view.dataError().isEmpty(), qPrintable(view.dataError()));
+    QListWidget* grid = view.sampleBrowser()->grid();
+    QVERIFY(grid->count() > 0);
+    QVERIFY(kanalab::test::hasColour(thumbnail(grid, 0)));
+    AugmentPreviewPanel* preview = view.augmentPreview();
+    QVERIFY(QTest::qWaitFor(
+        [&] { return !preview->isBusy() && preview->shownCopies() == AugmentPreviewPanel::kCopies; }, 20000));
+    QVERIFY(kanalab::test::hasColour(preview->tileImage(0)));
+    int colourCopies = 0;
+    for (int i = 1; i <= AugmentPreviewPanel::kCopies; ++i)
+        colourCopies += kanalab::test::hasColour(preview->tileImage(i));
+    QVERIFY2(colourCopies >= AugmentPreviewPanel::kCopies - 2, qPrintable(QString::number(colourCopies)));
+    // The whole import (official train / test split) for a picture of it.
+    setup.update([](TrainConfig& c) { c.protocol = SplitProtocol::Official; });
+    QVERIFY(QTest::qWaitFor([&] { return !view.isLoading() && view.plan() && view.plan()->testFile; }, 20000));
+    view.sampleBrowser()->grid()->setCurrentRow(3);
+    QVERIFY(QTest::qWaitFor([&] { return !preview->isBusy(); }, 20000));
+    kanalab::test::saveScreenshot(view, QStringLiteral("data_colour"));
+}
+
+void TestImportDialog::grayScansShowAsInkOnPaper() {
+    // Scans are stored inverted at import (bright ink on dark, like KMNIST and the canvas), so
+    // both sets reach the cache the same way round and are turned round for showing: both show
+    // dark ink on white, in the grid and the preview.
+    for (const bool night : {false, true}) {
+        const QString name = night ? QStringLiteral("kana-night") : QStringLiteral("kana-scans");
+        const QString root = makeKanaFolder(m_images, name, 5, 28, night);
+        ImportOptions options;
+        options.threads = 1;
+        const ImportResult imported = importDataset(root.toStdString(), dataRoot().toStdString(), options);
+        QCOMPARE(imported.meta.inkInverted, !night);
+        TrainingSetup setup;
+        const auto view = dataViewOn(setup, name.toStdString());
+        QVERIFY(QTest::qWaitFor([&] { return !view->isLoading(); }, 20000));
+        QVERIFY2(view->dataError().isEmpty(), qPrintable(view->dataError()));
+        QListWidget* grid = view->sampleBrowser()->grid();
+        QVERIFY(grid->count() > 0);
+        const QImage tile = thumbnail(grid, 0);
+        QVERIFY2(cornerLightness(tile) > 200, qPrintable(name));  // white paper
+        QVERIFY2(darkestLightness(tile) < 80, qPrintable(name));  // dark ink
+        QVERIFY(view->sampleBrowser()->currentSample().paper);
+        AugmentPreviewPanel* preview = view->augmentPreview();
+        QVERIFY(!preview->tileImage(0).isNull());
+        QVERIFY2(cornerLightness(preview->tileImage(0)) > 200, qPrintable(name));
+    }
 }
 
 int main(int argc, char** argv) {

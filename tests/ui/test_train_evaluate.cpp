@@ -9,7 +9,10 @@
 #include "app_setup.h"
 #include "common/core_types.h"
 #include "common/training_setup.h"
+#include "evaluate_view/class_recall_plot.h"
+#include "evaluate_view/confused_pairs_table.h"
 #include "evaluate_view/confusion_matrix_plot.h"
+#include "evaluate_view/feature_map_snapshots.h"
 #include "evaluate_view/evaluate_view.h"
 #include "evaluate_view/misclassified_browser.h"
 #include "main_window/main_window.h"
@@ -23,12 +26,15 @@
 #include <qcustomplot.h>
 
 #include <QApplication>
+#include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -87,6 +93,8 @@ private slots:
     void pauseResumeAndStop();
     void corruptDatasetShowsError();
     void closingDuringTrainingStopsCleanly();
+    void largeConfusionMatrixIsExplorable();
+    void featureMapSnapshotsFollowTheEpochSlider();
 };
 
 void TestTrainEvaluate::trainOneEpochThenEvaluate() {
@@ -164,6 +172,89 @@ void TestTrainEvaluate::trainOneEpochThenEvaluate() {
     // Row-normalised view keeps the same matrix underneath.
     matrix->setRowNormalised(true);
     QVERIFY(matrix->rowNormalised());
+
+    // Balanced accuracy and the time per epoch are in the summary; the pairs list starts with
+    // the fullest off-diagonal cell, and choosing it filters the browser like the matrix does.
+    QVERIFY2(evaluate->summary()->text().contains(QStringLiteral("balanced accuracy")),
+             qPrintable(evaluate->summary()->text()));
+    QVERIFY2(evaluate->summary()->text().contains(QStringLiteral("per epoch")), qPrintable(evaluate->summary()->text()));
+    ConfusedPairsTable* pairs = evaluate->confusedPairs();
+    QVERIFY(pairs->rowCount() > 0);
+    const auto top = topConfusedPairs(report, 1).front();
+    QCOMPARE(pairs->pairAt(0), std::make_pair(top.trueClass, top.predicted));
+    evaluate->browser()->setFilter(-1, -1);
+    evaluate->detailTabs()->setCurrentWidget(pairs);
+    QTest::qWait(50);
+    pairs->setCurrentCell(0, 0);
+    QTest::keyClick(pairs, Qt::Key_Return);
+    std::vector<std::int64_t> pairMistakes;
+    for (const auto& m : report.mistakesFor(top.trueClass, top.predicted))
+        pairMistakes.push_back(m.index);
+    QCOMPARE(evaluate->browser()->shownIndices(), pairMistakes);
+    QCOMPARE(evaluate->recallPlot()->order().size(), std::size_t(10));
+    QVERIFY(evaluate->featureMaps()->epochs().isEmpty());
+}
+
+void TestTrainEvaluate::largeConfusionMatrixIsExplorable() {
+    // K49's 49 classes: no text in the cells (it would not fit), zoom and pan, class names on
+    // the axes once few are in view, and a tooltip naming each cell.
+    const auto& classes = findDataset("k49").classes;
+    const int k = static_cast<int>(classes.size());
+    QCOMPARE(k, 49);
+    std::vector<std::vector<std::int64_t>> confusion(k, std::vector<std::int64_t>(k, 0));
+    for (int t = 0; t < k; ++t) {
+        confusion[t][t] = 90 + t;
+        confusion[t][(t + 1) % k] = t % 7;
+    }
+    ConfusionMatrixPlot matrix;
+    matrix.resize(700, 600);
+    matrix.show();
+    matrix.setMatrix(confusion, classes);
+    QCOMPARE(matrix.plot()->itemCount(), 0);
+    QVERIFY(matrix.plot()->interactions().testFlag(QCP::iRangeZoom));
+    QCOMPARE(matrix.visibleClasses(), 49);
+    // 49 names do not fit along an axis: numbers there until the view narrows.
+    QVERIFY(qSharedPointerDynamicCast<QCPAxisTickerText>(matrix.plot()->xAxis->ticker()).isNull());
+    matrix.zoomTo(10, 19);
+    QCOMPARE(matrix.visibleClasses(), 10);
+    auto names = qSharedPointerDynamicCast<QCPAxisTickerText>(matrix.plot()->xAxis->ticker());
+    QVERIFY(!names.isNull());
+    QCOMPARE(names->ticks().size(), 10);
+    QCOMPARE(names->ticks().value(10), QString::fromStdString(classes[10].displayName()));
+    const QString tip = matrix.cellDescription(13, 14);
+    QVERIFY2(tip.contains(QString::fromStdString(classes[13].displayName())) && tip.contains(QStringLiteral("6 image")),
+             qPrintable(tip));
+    QCOMPARE(matrix.cellAt(matrix.cellCentre(13, 14)), QPoint(14, 13));
+    // A pan past the edge stays inside the matrix; a double click shows it all again.
+    matrix.plot()->xAxis->setRange(-30, -20);
+    QVERIFY(matrix.plot()->xAxis->range().lower >= -0.5);
+    QTest::mouseDClick(matrix.plot(), Qt::LeftButton, Qt::NoModifier, matrix.cellCentre(15, 15));
+    QCOMPARE(matrix.visibleClasses(), 49);
+    saveScreenshot(matrix, QStringLiteral("confusion_k49"));
+}
+
+void TestTrainEvaluate::featureMapSnapshotsFollowTheEpochSlider() {
+    QTemporaryDir run;
+    for (int epoch : {1, 6})
+        for (const char* layer : {"input", "conv1", "pool1"}) {
+            const QString folder = run.filePath(QStringLiteral("feature-maps/epoch-%1").arg(epoch));
+            QVERIFY(QDir().mkpath(folder));
+            QImage image(8 + epoch, 8, QImage::Format_Grayscale8);
+            image.fill(epoch * 20);
+            QVERIFY(image.save(folder + "/" + layer + ".png"));
+        }
+    FeatureMapSnapshots snapshots;
+    QVERIFY(snapshots.setRun(run.path()));
+    QCOMPARE(snapshots.epochs(), (QList<int>{1, 6}));
+    QCOMPARE(snapshots.layers(), (QStringList{"input", "conv1", "pool1"}));
+    QVERIFY2(snapshots.shownFile().endsWith(QStringLiteral("epoch-6/conv1.png")), qPrintable(snapshots.shownFile()));
+    snapshots.epochSlider()->setValue(0);
+    QVERIFY2(snapshots.shownFile().endsWith(QStringLiteral("epoch-1/conv1.png")), qPrintable(snapshots.shownFile()));
+    snapshots.showSnapshot(6, QStringLiteral("input"));
+    QVERIFY(snapshots.shownFile().endsWith(QStringLiteral("epoch-6/input.png")));
+    QTemporaryDir empty;
+    QVERIFY(!snapshots.setRun(empty.path()));
+    QVERIFY(snapshots.shownFile().isEmpty());
 }
 
 void TestTrainEvaluate::pauseResumeAndStop() {

@@ -43,6 +43,10 @@ AugmentEditor::AugmentEditor(QWidget* parent) : QWidget(parent) {
                   tr("Probability of mirroring left-right: good for clothing, wrong for characters (a mirrored "
                      "kana or digit is not one)"));
     m_mixup = spin(0, 2, 0.05, 2, QString(), tr("Mixup strength alpha: blends pairs of images and their labels; 0 = off"));
+    m_brightness = spin(0, 1, 0.05, 2, QString(), tr("Brightness jitter: each image's brightness times a factor in [1-x, 1+x]"));
+    m_contrast = spin(0, 1, 0.05, 2, QString(), tr("Contrast jitter: each image's contrast times a factor in [1-x, 1+x]"));
+    m_saturation = spin(0, 1, 0.05, 2, QString(),
+                        tr("Saturation jitter (colour images): each image's colourfulness times a factor in [1-x, 1+x]"));
     m_defaults = new QPushButton;
 
     auto* scaleRow = new QHBoxLayout;
@@ -62,11 +66,16 @@ AugmentEditor::AugmentEditor(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Random erasing"), m_erase);
     form->addRow(tr("Mirror left-right"), m_flip);
     form->addRow(tr("Mixup"), m_mixup);
+    auto* jitterRow = new QHBoxLayout;
+    jitterRow->addWidget(m_brightness);
+    jitterRow->addWidget(m_contrast);
+    jitterRow->addWidget(m_saturation);
+    form->addRow(tr("Brightness / contrast / saturation"), jitterRow);
     form->addRow(m_defaults);
 
     setDataset("kmnist");
     for (QDoubleSpinBox* box : {m_rotation, m_translate, m_scaleMin, m_scaleMax, m_shear, m_elasticAlpha,
-                                m_elasticSigma, m_erase, m_flip, m_mixup})
+                                m_elasticSigma, m_erase, m_flip, m_mixup, m_brightness, m_contrast, m_saturation})
         connect(box, &QDoubleSpinBox::valueChanged, this, &AugmentEditor::emitEdited);
     connect(m_enabled, &QCheckBox::toggled, this, [this](bool on) {
         setValue(on ? m_lastEnabled : AugmentConfig{});
@@ -118,6 +127,9 @@ AugmentConfig AugmentEditor::value() const {
     a.eraseProbability = m_erase->value();
     a.flipProbability = m_flip->value();
     a.mixupAlpha = m_mixup->value();
+    a.brightness = m_brightness->value();
+    a.contrast = m_contrast->value();
+    a.saturation = m_saturation->value();
     return a;
 }
 
@@ -127,7 +139,8 @@ void AugmentEditor::setValue(const AugmentConfig& a) {
                                        QSignalBlocker(m_scaleMax), QSignalBlocker(m_shear),
                                        QSignalBlocker(m_elasticAlpha), QSignalBlocker(m_elasticSigma),
                                        QSignalBlocker(m_erase), QSignalBlocker(m_flip),
-                                       QSignalBlocker(m_mixup)};
+                                       QSignalBlocker(m_mixup), QSignalBlocker(m_brightness),
+                                       QSignalBlocker(m_contrast), QSignalBlocker(m_saturation)};
     const bool on = a.enabled();
     if (on)
         m_lastEnabled = a;
@@ -142,8 +155,12 @@ void AugmentEditor::setValue(const AugmentConfig& a) {
     m_erase->setValue(a.eraseProbability);
     m_flip->setValue(a.flipProbability);
     m_mixup->setValue(a.mixupAlpha);
+    m_brightness->setValue(a.brightness);
+    m_contrast->setValue(a.contrast);
+    m_saturation->setValue(a.saturation);
     for (QWidget* w : std::initializer_list<QWidget*>{m_rotation, m_translate, m_scaleMin, m_scaleMax, m_shear,
-                                                      m_elasticAlpha, m_elasticSigma, m_erase, m_flip, m_mixup})
+                                                      m_elasticAlpha, m_elasticSigma, m_erase, m_flip, m_mixup,
+                                                      m_brightness, m_contrast, m_saturation})
         w->setEnabled(on);
 }
 

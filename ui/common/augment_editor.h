@@ -40,6 +40,9 @@ private:
     QDoubleSpinBox* m_erase;
     QDoubleSpinBox* m_flip;
     QDoubleSpinBox* m_mixup;
+    QDoubleSpinBox* m_brightness;
+    QDoubleSpinBox* m_contrast;
+    QDoubleSpinBox* m_saturation;
     QPushButton* m_defaults;
     std::string m_dataset;
     AugmentConfig m_lastEnabled;  // restored when the switch goes back on

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "common/images.h"
 
+#include <QPainter>
+
 namespace kanalab::ui {
 
 QImage grayToImage(const std::uint8_t* pixels, int rows, int cols, bool paper) {
@@ -46,6 +48,39 @@ GrayImage imageToGray(const QImage& source) {
         std::copy(gray.constScanLine(r), gray.constScanLine(r) + out.cols,
                   out.pixels.begin() + static_cast<std::ptrdiff_t>(r) * out.cols);
     return out;
+}
+
+DecodedImage imageToPicture(const QImage& source) {
+    DecodedImage out;
+    if (source.isNull())
+        return out;
+    QImage rgb(source.size(), QImage::Format_RGB888);
+    rgb.fill(Qt::white);
+    {
+        QPainter painter(&rgb);
+        painter.drawImage(0, 0, source);
+    }
+    out.channels = 3;
+    out.rows = rgb.height();
+    out.cols = rgb.width();
+    const std::size_t plane = static_cast<std::size_t>(out.rows) * out.cols;
+    out.pixels.resize(3 * plane);
+    for (int r = 0; r < out.rows; ++r) {
+        const uchar* line = rgb.constScanLine(r);
+        for (int c = 0; c < out.cols; ++c) {
+            const std::size_t at = static_cast<std::size_t>(r) * out.cols + c;
+            out.pixels[at] = line[3 * c];
+            out.pixels[plane + at] = line[3 * c + 1];
+            out.pixels[2 * plane + at] = line[3 * c + 2];
+        }
+    }
+    return out;
+}
+
+QImage pictureToImage(const DecodedImage& picture) {
+    if (picture.empty())
+        return QImage();
+    return datasetImage(picture.pixels.data(), picture.channels, picture.rows, picture.cols, /*paper=*/false);
 }
 
 }  // namespace kanalab::ui

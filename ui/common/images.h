@@ -18,5 +18,10 @@ QImage grayToImage(const GrayImage& image, bool paper = true);
 QImage datasetImage(const std::uint8_t* pixels, int channels, int rows, int cols, bool paper = true);
 // A QImage (any format) as 8-bit gray, e.g. a canvas or a pasted picture.
 GrayImage imageToGray(const QImage& image);
+// A pasted or dropped picture as planar RGB, what the predictor takes for photos; transparent
+// parts are put on white, as the core's image loader does with files.
+DecodedImage imageToPicture(const QImage& image);
+// A picture (planar, 1 or 3 channels) as it is, never inverted.
+QImage pictureToImage(const DecodedImage& picture);
 
 }  // namespace kanalab::ui

@@ -17,9 +17,9 @@ namespace {
 constexpr int kTile = 56;
 constexpr int kColumns = 5;
 
-QPixmap tilePixmap(const std::uint8_t* bytes, int rows, int cols) {
-    const QImage image = grayToImage(bytes, rows, cols);
-    return QPixmap::fromImage(image.scaled(kTile, kTile, Qt::KeepAspectRatio, Qt::FastTransformation));
+QImage tileOf(const std::uint8_t* bytes, int channels, int rows, int cols, bool paper) {
+    return datasetImage(bytes, channels, rows, cols, paper)
+        .scaled(kTile, kTile, Qt::KeepAspectRatio, Qt::FastTransformation);
 }
 
 }  // namespace
@@ -58,19 +58,25 @@ AugmentPreviewPanel::AugmentPreviewPanel(QWidget* parent) : QWidget(parent) {
     connect(&m_watcher, &QFutureWatcher<AugmentPreviewTask>::finished, this, &AugmentPreviewPanel::onReady);
 }
 
-void AugmentPreviewPanel::setSample(std::vector<std::uint8_t> bytes, int rows, int cols, const QString& label) {
+void AugmentPreviewPanel::setSample(std::vector<std::uint8_t> bytes, int channels, int rows, int cols, bool paper,
+                                    const QString& label) {
     m_sample = std::move(bytes);
+    m_channels = channels;
+    m_paper = paper;
     m_rows = rows;
     m_cols = cols;
     if (m_sample.empty()) {
         for (QLabel* tile : m_tiles)
             tile->clear();
+        m_tileImages.assign(m_tiles.size(), QImage());
         m_shownCopies = 0;
         m_caption->setText(tr("Select a sample in the grid to preview its augmentation."));
         return;
     }
     m_label = label;
-    m_tiles[0]->setPixmap(tilePixmap(m_sample.data(), rows, cols));
+    m_tileImages.resize(m_tiles.size());
+    m_tileImages[0] = tileOf(m_sample.data(), channels, rows, cols, paper);
+    m_tiles[0]->setPixmap(QPixmap::fromImage(m_tileImages[0]));
     updateCaption();
     request();
 }
@@ -97,12 +103,12 @@ void AugmentPreviewPanel::request() {
     m_busy = true;
     const AugmentConfig config = m_config;
     const auto sample = m_sample;
-    const int rows = m_rows, cols = m_cols;
+    const int channels = m_channels, rows = m_rows, cols = m_cols;
     const std::uint64_t seed = m_seed;
-    m_watcher.setFuture(QtConcurrent::run([config, sample, rows, cols, seed] {
+    m_watcher.setFuture(QtConcurrent::run([config, sample, channels, rows, cols, seed] {
         AugmentPreviewTask task;
         try {
-            task.copies = augmentPreview(config, sample.data(), rows, cols, kCopies, seed);
+            task.copies = augmentPreview(config, sample.data(), rows, cols, kCopies, seed, channels);
         } catch (const std::exception& e) {
             task.error = QString::fromStdString(e.what());
         }
@@ -119,8 +125,10 @@ void AugmentPreviewPanel::onReady() {
     }
     const AugmentPreviewTask task = m_watcher.result();
     if (!task.error.isEmpty()) {
-        for (int i = 1; i <= kCopies; ++i)
+        for (int i = 1; i <= kCopies; ++i) {
             m_tiles[static_cast<std::size_t>(i)]->clear();
+            m_tileImages[static_cast<std::size_t>(i)] = QImage();
+        }
         m_shownCopies = 0;
         m_caption->setText(QStringLiteral("<span style=\"color:#d0453a\">%1</span>")
                                .arg(tr("Preview failed: %1").arg(task.error).toHtmlEscaped()));
@@ -131,15 +139,24 @@ void AugmentPreviewPanel::onReady() {
     for (int i = 1; i <= kCopies; ++i) {
         QLabel* tile = m_tiles[static_cast<std::size_t>(i)];
         const std::size_t copy = static_cast<std::size_t>(i - 1);
+        QImage& image = m_tileImages[static_cast<std::size_t>(i)];
         if (copy < task.copies.size() && task.copies[copy].size() == m_sample.size()) {
-            tile->setPixmap(tilePixmap(task.copies[copy].data(), m_rows, m_cols));
+            image = tileOf(task.copies[copy].data(), m_channels, m_rows, m_cols, m_paper);
+            tile->setPixmap(QPixmap::fromImage(image));
             ++m_shownCopies;
         } else {
+            image = QImage();
             tile->clear();
         }
     }
     updateCaption();
     emit previewReady();
+}
+
+QImage AugmentPreviewPanel::tileImage(int index) const {
+    return index >= 0 && static_cast<std::size_t>(index) < m_tileImages.size()
+               ? m_tileImages[static_cast<std::size_t>(index)]
+               : QImage();
 }
 
 void AugmentPreviewPanel::updateCaption() {

@@ -21,7 +21,9 @@ struct AugmentPreviewTask {
 
 // One sample and a grid of augmented copies of it, made by the same Augmenter training uses
 // (augmentPreview() runs torch, so it runs on the thread pool). Requests that arrive while one
-// runs are coalesced: only the newest is computed next. "New draw" reseeds.
+// runs are coalesced: only the newest is computed next. "New draw" reseeds. Colour samples are
+// augmented and shown in colour (the whole C x H x W image goes through the Augmenter, so
+// mirrors, shifts and colour jitter are what training does), gray ones as ink on paper.
 class AugmentPreviewPanel : public QWidget {
     Q_OBJECT
 public:
@@ -29,14 +31,17 @@ public:
 
     explicit AugmentPreviewPanel(QWidget* parent = nullptr);
 
-    // bytes: rows x cols, bright ink on dark (as the dataset stores it). Empty: nothing to show.
-    void setSample(std::vector<std::uint8_t> bytes, int rows, int cols, const QString& label);
+    // bytes: channels x rows x cols, planar, as the dataset stores them. paper: show gray images
+    // inverted (stored bright ink on dark, SampleRef::paper). Empty: nothing to show.
+    void setSample(std::vector<std::uint8_t> bytes, int channels, int rows, int cols, bool paper, const QString& label);
     void setConfig(const AugmentConfig& config);
     void newDraw();
 
     bool isBusy() const { return m_busy; }
     int shownCopies() const { return m_shownCopies; }
     std::uint64_t seed() const { return m_seed; }
+    // The tile of the original (0) or of a copy (1..kCopies), as shown; for tests and screenshots.
+    QImage tileImage(int index) const;
 
 signals:
     void previewReady();
@@ -50,6 +55,8 @@ private:
     bool m_pending = false;
     bool m_busy = false;  // until the result is shown (the watcher stops running before finished())
     std::vector<std::uint8_t> m_sample;
+    int m_channels = 1;
+    bool m_paper = true;
     int m_rows = 0;
     int m_cols = 0;
     QString m_label;
@@ -58,6 +65,7 @@ private:
     int m_shownCopies = 0;
     QLabel* m_caption;
     std::vector<QLabel*> m_tiles;  // [0] the original
+    std::vector<QImage> m_tileImages;
     QPushButton* m_newDraw;
 };
 

@@ -645,13 +645,13 @@ void DataView::onPlanReady() {
 void DataView::showSample() {
     const SampleRef ref = m_samples->currentSample();
     if (!ref.valid() || !m_plan) {
-        m_preview->setSample({}, 0, 0, QString());
+        m_preview->setSample({}, 1, 0, 0, true, QString());
         return;
     }
     const ImageSet& set = *ref.set;
     const std::uint8_t* bytes = set.image(ref.index);
     m_preview->setSample(
-        std::vector<std::uint8_t>(bytes, bytes + set.imageBytes()), set.rows, set.cols,
+        std::vector<std::uint8_t>(bytes, bytes + set.imageBytes()), set.channels, set.rows, set.cols, ref.paper,
         tr("%1 · image %2 of %3").arg(classLabel(m_plan->info->classes, ref.label)).arg(ref.index).arg(qs(set.source)));
 }
 
@@ -696,6 +696,13 @@ void DataView::startDownload() {
     m_job = new DownloadJob(*status->info, splits, target, mirror, this);
     connect(m_job, &DownloadJob::progress, this, &DataView::onDownloadProgress);
     connect(m_job, &DownloadJob::finished, this, &DataView::onDownloadFinished);
+    connect(m_job, &DownloadJob::converting, this, [this](qint64 done, qint64 total, double rate) {
+        m_downloadBar->setRange(0, 1000);
+        m_downloadBar->setValue(total > 0 ? static_cast<int>(1000 * done / total) : 0);
+        m_downloadText->setText(tr("Decoding the images once: %1 of %2 · %3 images/s")
+                                    .arg(qs(formatCount(done)), qs(formatCount(total)))
+                                    .arg(static_cast<qint64>(rate)));
+    });
     m_downloadBar->setValue(0);
     m_downloadBar->setRange(0, 0);  // busy until the first bytes tell the size
     m_downloadBar->show();

@@ -3,6 +3,8 @@
 
 #include "common/error.h"
 #include "common/format.h"
+#include "data/builtin_datasets.h"
+#include "data/import.h"
 
 #include <QThread>
 
@@ -55,6 +57,22 @@ void DownloadJob::start() {
                           .arg(QString::fromStdString(m_info.title),
                                QString::fromStdString(formatBytes(result.bytesDownloaded)),
                                QString::fromStdString(result.folder));
+            if (isConvertedAfterDownload(m_info)) {
+                // Decoded once here (on every core), as `kanalab-cli download` does, so that
+                // training starts at once later; cancel leaves the download and no half cache.
+                ImportOptions convert;
+                convert.cancel = &m_cancel;
+                convert.progress = [this](const ImportProgress& p) {
+                    QMetaObject::invokeMethod(
+                        this, [this, p] { emit converting(p.done, p.total, p.imagesPerSecond); },
+                        Qt::QueuedConnection);
+                };
+                for (const ImportResult& converted : convertAfterDownload(m_info, target, convert))
+                    message += tr("; decoded %1 images of %2 classes into %3")
+                                   .arg(QString::fromStdString(formatCount(converted.meta.totalImages())))
+                                   .arg(converted.dataset->numClasses())
+                                   .arg(QString::fromStdString(converted.folder));
+            }
         } catch (const Cancelled&) {
             cancelled = true;
             message = tr("Download of %1 cancelled; files finished before stay, partial ones were removed.")

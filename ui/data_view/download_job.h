@@ -34,6 +34,9 @@ public:
 
 signals:
     void progress(const kanalab::DownloadProgress& progress);
+    // After the download, for a dataset decoded once into a cache (Kuzushiji-Kanji's PNGs):
+    // images done of total, as the conversion goes.
+    void converting(qint64 done, qint64 total, double imagesPerSecond);
     // ok: every file is in place; cancelled: the user asked; message: what happened, one
     // sentence from the downloader when it failed (checksum, HTTP status, network).
     void finished(bool ok, bool cancelled, const QString& message);

@@ -118,6 +118,28 @@ std::vector<const ImportItem*> previewItems(const ImportListing& listing, std::s
     return out;
 }
 
+// The one sentence for a folder without a single usable image.
+QString noImagesSentence(const QString& path, std::size_t skipped) {
+    if (skipped == 0)
+        return ImportDialog::tr(
+                   "%1 holds no images: put the images of each class in a folder of its own "
+                   "(ROOT/CLASS/image.png).")
+            .arg(path);
+    return skipped == 1
+               ? ImportDialog::tr("%1 holds no images KanaLab can read: 1 file skipped, listed below.").arg(path)
+               : ImportDialog::tr("%1 holds no images KanaLab can read: %L2 files skipped, listed below.")
+                     .arg(path)
+                     .arg(static_cast<qulonglong>(skipped));
+}
+
+template <typename Skipped>
+QStringList skippedLines(const std::vector<Skipped>& skipped) {
+    QStringList lines;
+    for (const auto& s : skipped)
+        lines << QStringLiteral("%1: %2").arg(qs(s.path), qs(s.reason));
+    return lines;
+}
+
 // Runs on the thread pool. Errors become the preview's one sentence, never an exception.
 std::shared_ptr<const ImportPreview> makePreview(const PreviewRequest& request) {
     auto preview = std::make_shared<ImportPreview>();
@@ -139,8 +161,11 @@ std::shared_ptr<const ImportPreview> makePreview(const PreviewRequest& request) 
             if (request.cancel->load())
                 return preview;
             preview->listing = scanImport(path, preview->layout);
-            if (preview->listing.classes.empty())
-                throw Error(path + ": no class folders with images were found");
+            if (preview->listing.classes.empty()) {
+                // The listing stays: its skipped files show why nothing was found.
+                preview->error = noImagesSentence(request.path, preview->listing.skipped.size());
+                return preview;
+            }
         }
         const int decodeChannels = request.channels == 0 ? 3 : request.channels;
         const FitMode fit = request.crop ? FitMode::CentreCrop : FitMode::Pad;
@@ -343,9 +368,15 @@ void ImportDialog::buildLayout() {
     previewSplit->setStretchFactor(1, 1);
     previewSplit->setChildrenCollapsible(false);
     auto* previewBox = new QGroupBox(tr("Preview"));
+    m_skipped = new QListWidget;
+    m_skipped->setSelectionMode(QAbstractItemView::NoSelection);
+    m_skipped->setMaximumHeight(90);
+    m_skipped->setToolTip(tr("Files the import leaves out, and why"));
+    m_skipped->hide();
     auto* previewLayout = new QVBoxLayout(previewBox);
     previewLayout->addWidget(m_layoutLabel);
     previewLayout->addWidget(previewSplit, 1);
+    previewLayout->addWidget(m_skipped);
 
     // Import.
     m_message = new QLabel;
@@ -478,12 +509,26 @@ void ImportDialog::clearPreview(const QString& placeholder) {
     m_classes->setRowCount(0);
     m_classes->setColumnCount(0);
     m_images->clear();
+    showSkipped({});
+}
+
+void ImportDialog::showSkipped(const QStringList& lines) {
+    // A folder may skip a million files: the first few hundred say enough.
+    constexpr int kListed = 300;
+    m_skipped->clear();
+    m_skipped->addItems(lines.mid(0, kListed));
+    if (lines.size() > kListed)
+        m_skipped->addItem(tr("… and %L1 more").arg(lines.size() - kListed));
+    for (int i = 0; i < m_skipped->count(); ++i)
+        m_skipped->item(i)->setForeground(kBad);
+    m_skipped->setVisible(!lines.isEmpty());
 }
 
 void ImportDialog::showPreview(const std::shared_ptr<const ImportPreview>& preview) {
     m_preview = preview;
     if (!preview->error.isEmpty()) {
         clearPreview(tr("Nothing to import here."));
+        showSkipped(skippedLines(preview->listing.skipped));
         setMessage(preview->error, true);
         updateControls();
         emit previewReady();
@@ -584,6 +629,7 @@ void ImportDialog::showPreview(const std::shared_ptr<const ImportPreview>& previ
     if (listing.skipped.size() > kListed)
         skipped << tr("… and %L1 more").arg(static_cast<qlonglong>(listing.skipped.size() - kListed));
     m_layoutLabel->setToolTip(skipped.join(QLatin1Char('\n')));
+    showSkipped(skippedLines(listing.skipped));
 
     if (listing.imageCount() == 0)
         setMessage(tr("%1 holds no image files KanaLab can read.").arg(preview->path), true);
@@ -735,6 +781,7 @@ void ImportDialog::onImportDone(bool ok, bool cancelled, const QString& message,
                                       qs(result.folder));
         if (!meta.skipped.empty())
             text += QStringLiteral(" ") + skippedText(meta.skipped.size());
+        showSkipped(skippedLines(meta.skipped));
         setMessage(text, false);
         updateControls();
         emit importFinished(true, false);

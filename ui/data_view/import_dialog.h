@@ -97,6 +97,9 @@ public:
     QLabel* layoutLabel() const { return m_layoutLabel; }
     QTableWidget* classTable() const { return m_classes; }
     QListWidget* previewGrid() const { return m_images; }
+    // "file: reason" for each file the import leaves out (hidden when none); after an import,
+    // the files that would not decode too.
+    QListWidget* skippedList() const { return m_skipped; }
     QLabel* messageLabel() const { return m_message; }
     QPushButton* importButton() const { return m_import; }
     QPushButton* cancelButton() const { return m_cancel; }
@@ -119,6 +122,7 @@ private:
     void startPreview();
     void showPreview(const std::shared_ptr<const ImportPreview>& preview);
     void clearPreview(const QString& placeholder);
+    void showSkipped(const QStringList& lines);
     void updateControls();
     void setMessage(const QString& text, bool error);
     QString nameProblem() const;
@@ -156,6 +160,7 @@ private:
     QLabel* m_layoutLabel;
     QTableWidget* m_classes;
     QListWidget* m_images;
+    QListWidget* m_skipped;
     QLabel* m_message;
     QProgressBar* m_progress;
     QLabel* m_progressText;

@@ -3,6 +3,7 @@
 
 #include "common/class_labels.h"
 #include "common/images.h"
+#include "predict/preprocess.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -73,6 +74,10 @@ SampleBrowser::SampleBrowser(QWidget* parent) : QWidget(parent) {
 void SampleBrowser::setPlan(std::shared_ptr<const DataPlan> plan) {
     const bool sameClasses = m_plan && plan && m_plan->info == plan->info;
     m_plan = std::move(plan);
+    // Decided from the pixels, not the dataset's name: imported scans keep their white paper
+    // in the cache, the built-in sets store bright ink on black; either is shown as ink on paper.
+    m_trainPaper = !(m_plan && m_plan->trainFile && storedOnLightBackground(*m_plan->trainFile));
+    m_testPaper = !(m_plan && m_plan->testFile && storedOnLightBackground(*m_plan->testFile));
     if (!sameClasses) {
         const QSignalBlocker blocker(m_classBox);
         m_classBox->clear();
@@ -123,6 +128,10 @@ std::shared_ptr<const ImageSet> SampleBrowser::setFile() const {
     return m_setBox->currentIndex() == 2 ? m_plan->testFile : m_plan->trainFile;
 }
 
+bool SampleBrowser::setPaper() const {
+    return m_setBox->currentIndex() == 2 ? m_testPaper : m_trainPaper;
+}
+
 void SampleBrowser::refilter() {
     m_shown.clear();
     const auto* indices = setIndices();
@@ -162,6 +171,7 @@ void SampleBrowser::fillPage() {
         return;
     }
     const auto& classes = m_plan->info->classes;
+    const bool paper = setPaper();
     const std::size_t first = static_cast<std::size_t>(m_page) * kPageSize;
     const std::size_t last = std::min(m_shown.size(), first + kPageSize);
     {
@@ -170,7 +180,7 @@ void SampleBrowser::fillPage() {
         for (std::size_t i = first; i < last; ++i) {
             const std::int64_t index = m_shown[i];
             const int label = static_cast<int>(file->labels[static_cast<std::size_t>(index)]);
-            const QImage image = datasetImage(file->image(index), file->channels, file->rows, file->cols);
+            const QImage image = datasetImage(file->image(index), file->channels, file->rows, file->cols, paper);
             auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(image.scaled(
                                                  kThumbnail, kThumbnail, Qt::KeepAspectRatio, Qt::FastTransformation))),
                                              classLabel(classes, label));
@@ -202,6 +212,7 @@ SampleRef SampleBrowser::currentSample() const {
     ref.set = file;
     ref.index = item->data(Qt::UserRole).toLongLong();
     ref.label = static_cast<int>(file->labels[static_cast<std::size_t>(ref.index)]);
+    ref.paper = setPaper();
     return ref;
 }
 

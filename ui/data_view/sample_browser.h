@@ -21,12 +21,17 @@ struct SampleRef {
     std::shared_ptr<const ImageSet> set;
     std::int64_t index = -1;  // in set
     int label = -1;
+    // Show a gray image inverted, as ink on paper: the set stores bright ink on black (the
+    // built-in handwriting sets). False for sets stored on paper already (imported scans).
+    bool paper = true;
     bool valid() const { return set && index >= 0; }
 };
 
 // A paged grid of the images of the train, validation or test set of a data plan, 100 a page,
 // each with its label (for KMNIST the glyph and romaji, "は ha"), optionally one class only.
 // The plan is loaded elsewhere (off the UI thread); this only draws thumbnails of a page.
+// Gray handwriting is always shown as dark ink on white, whichever way round the set stores
+// it; colour images as they are.
 class SampleBrowser : public QWidget {
     Q_OBJECT
 public:
@@ -58,11 +63,15 @@ signals:
 private:
     const std::vector<std::int64_t>* setIndices() const;
     std::shared_ptr<const ImageSet> setFile() const;
+    bool setPaper() const;  // SampleRef::paper for the current set's file
     void refilter();
     void fillPage();
 
     std::shared_ptr<const DataPlan> m_plan;
     std::vector<std::int64_t> m_shown;  // indices into the set's file after the class filter
+    // Per file (from storedOnLightBackground, once per plan): invert gray images to show them.
+    bool m_trainPaper = true;
+    bool m_testPaper = true;
     int m_page = 0;
     QComboBox* m_setBox;
     QComboBox* m_classBox;

@@ -2,11 +2,13 @@
 #include "draw_view/draw_view.h"
 
 #include "common/class_labels.h"
+#include "common/error.h"
 #include "common/images.h"
 #include "data/data_dirs.h"
 #include "data/dataset_store.h"
 #include "draw_view/drawing_canvas.h"
 #include "draw_view/feature_map_view.h"
+#include "draw_view/image_panel.h"
 #include "draw_view/prediction_panel.h"
 #include "predict/model_library.h"
 
@@ -15,6 +17,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -24,16 +27,64 @@
 #include <QShortcut>
 #include <QSlider>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 namespace kanalab::ui {
 namespace {
 
 constexpr int kSeenScale = 6;
+constexpr int kSeenSide = 28 * kSeenScale;  // room for what the model sees
+
+// The model's input, large: enlarged by whole pixels (a 28 or 32 px input stays crisp), shrunk
+// smoothly when it is larger than the room.
+QPixmap seenPixmap(const QImage& input) {
+    const int side = std::max(input.width(), input.height());
+    if (side <= 0)
+        return {};
+    if (side > kSeenSide)
+        return QPixmap::fromImage(input.scaled(kSeenSide, kSeenSide, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    const int scale = kSeenSide / side;
+    return QPixmap::fromImage(input.scaled(input.size() * scale, Qt::IgnoreAspectRatio, Qt::FastTransformation));
+}
 
 QString modelTitle(const AvailableModel& m) {
     return m.shipped ? QObject::tr("%1 (shipped)").arg(QString::fromStdString(m.name))
                      : QObject::tr("%1 (run)").arg(QString::fromStdString(m.name));
+}
+
+// One image of a dataset's test split, read off the UI thread for "Random test image".
+struct RandomSample {
+    DecodedImage picture;          // as stored: planar, the dataset's channels
+    bool lightBackground = false;  // a gray set stored as dark ink on paper (imported scans)
+    QString text;                  // "Test image 12 of Kuzushiji-MNIST, labelled は ha"
+    QString error;
+};
+
+RandomSample randomTestImage(const std::string& dataset, std::uint64_t pick) {
+    RandomSample sample;
+    try {
+        const DatasetInfo& info = findDataset(dataset);
+        const DatasetStatus status = locateDataset(info, dataRoots(""), false);
+        // Only the small test file: a sample needs no 47 MB train set.
+        const ImageSet set = loadSplit(status, Split::Test);
+        if (set.count() == 0)
+            throw Error(set.source + " holds no images");
+        const auto index = static_cast<std::int64_t>(pick % static_cast<std::uint64_t>(set.count()));
+        sample.picture.channels = set.channels;
+        sample.picture.rows = set.rows;
+        sample.picture.cols = set.cols;
+        sample.picture.pixels.assign(set.image(index), set.image(index) + set.imageBytes());
+        sample.lightBackground = storedOnLightBackground(set);
+        sample.text = DrawView::tr("Test image %1 of %2, labelled %3")
+                          .arg(index)
+                          .arg(QString::fromStdString(info.title))
+                          .arg(classLabel(info.classes, static_cast<int>(set.labels[static_cast<std::size_t>(index)])));
+    } catch (const std::exception& e) {
+        sample.error = QString::fromStdString(e.what());
+    }
+    return sample;
 }
 
 }  // namespace
@@ -105,6 +156,10 @@ DrawView::DrawView(QWidget* parent) : QWidget(parent) {
     canvasColumn->addLayout(files);
     auto* canvasBox = new QWidget;
     canvasBox->setLayout(canvasColumn);
+    m_imagePanel = new ImagePanel;
+    m_input = new QStackedWidget;
+    m_input->addWidget(canvasBox);
+    m_input->addWidget(m_imagePanel);
 
     auto* seenBox = new QGroupBox(tr("What the model sees"));
     auto* seenLayout = new QVBoxLayout(seenBox);
@@ -124,7 +179,7 @@ DrawView::DrawView(QWidget* parent) : QWidget(parent) {
     mapsLayout->addWidget(m_featureMaps);
 
     auto* splitter = new QSplitter(Qt::Horizontal);
-    splitter->addWidget(canvasBox);
+    splitter->addWidget(m_input);
     splitter->addWidget(middle);
     splitter->addWidget(mapsBox);
     splitter->setStretchFactor(0, 3);
@@ -145,6 +200,8 @@ DrawView::DrawView(QWidget* parent) : QWidget(parent) {
     auto* pasteShortcut = new QShortcut(QKeySequence::Paste, this);
     connect(pasteShortcut, &QShortcut::activated, this, &DrawView::pasteImage);
     connect(refresh, &QPushButton::clicked, this, &DrawView::refreshModels);
+    connect(m_imagePanel, &ImagePanel::pictureChanged, this, &DrawView::predictNow);
+    connect(m_imagePanel, &ImagePanel::sampleRequested, this, &DrawView::showRandomSample);
     connect(m_canvas, &DrawingCanvas::changed, this, [this] {
         m_pictureIsCurrent = false;
         predictNow();
@@ -170,7 +227,11 @@ DrawView::DrawView(QWidget* parent) : QWidget(parent) {
             emit trainOwnRequested(QString::fromStdString(m_loaded.dataset));
     });
     connect(m_featureMaps, &FeatureMapView::layerChanged, this, [this](const QString& layer) {
-        if (!m_lastInput.empty() && !layer.isEmpty())
+        if (layer.isEmpty())
+            return;
+        if (!m_lastColourInput.empty())
+            m_predictor->requestFeatureMap(m_lastColourInput, layer);
+        else if (!m_lastInput.empty())
             m_predictor->requestFeatureMap(m_lastInput, layer);
     });
     connect(m_predictor, &LivePredictor::modelLoaded, this, &DrawView::onModelLoaded);
@@ -244,42 +305,79 @@ void DrawView::onModelLoaded(const LoadedModel& model) {
                                   names.join(QStringLiteral(" · "))));
     m_modelInfo->setFont(kanaFont());
     m_featureMaps->setLayers(model.imageLayers);
+    // Photos are not drawn: their models get "try an image" instead of the canvas.
+    m_input->setCurrentWidget(model.photo ? static_cast<QWidget*>(m_imagePanel) : m_input->widget(0));
+    m_seen->setToolTip(model.photo ? tr("The %1x%2 input the model sees: the picture scaled as the dataset's images "
+                                        "were%3")
+                                         .arg(model.rows)
+                                         .arg(model.cols)
+                                         .arg(model.channels == 3 ? tr(", in colour") : tr(", in gray"))
+                                   : tr("The %1x%2 input the model sees: cropped to the ink, scaled and centred the "
+                                        "way the dataset's images were made")
+                                         .arg(model.rows)
+                                         .arg(model.cols));
     emit modelReady();
     predictNow();
 }
 
-QImage DrawView::modelInputImage() const { return m_lastInput.empty() ? QImage() : grayToImage(m_lastInput); }
+QImage DrawView::modelInputImage() const {
+    if (!m_lastColourInput.empty())
+        return pictureToImage(m_lastColourInput);
+    return m_lastInput.empty() ? QImage() : grayToImage(m_lastInput);
+}
+
+bool DrawView::isTryingImages() const {
+    return m_input->currentWidget() == m_imagePanel;
+}
 
 void DrawView::predictNow() {
     if (!hasModel())
         return;
-    if (m_canvas->isEmpty()) {
-        m_panel->showEmpty(tr("Write a character"));
+    const bool photo = isTryingImages();
+    if (photo ? !m_imagePanel->hasPicture() : m_canvas->isEmpty()) {
+        m_panel->showEmpty(photo ? tr("Open, drop or paste an image") : tr("Write a character"));
         m_seen->clear();
         m_latency->clear();
         m_lastInput = GrayImage{};
+        m_lastColourInput = DecodedImage{};
         m_featureMaps->clearMap(tr("Feature maps appear here"));
         return;
     }
-    m_predictor->request(m_pictureIsCurrent ? m_picture : imageToGray(m_canvas->image()));
+    if (photo)
+        m_predictor->request(m_imagePanel->picture());
+    else
+        m_predictor->request(m_pictureIsCurrent ? m_picture : imageToGray(m_canvas->image()));
 }
 
 void DrawView::onPredicted(const LivePrediction& prediction) {
     if (prediction.request < m_lastShown)
         return;  // an older answer overtaken by a newer one
     m_lastShown = prediction.request;
-    if (m_canvas->isEmpty())
+    if (!isTryingImages() && m_canvas->isEmpty())
         return;  // cleared while this one was computed
-    m_lastInput = prediction.result.modelInput;
-    m_seen->setPixmap(QPixmap::fromImage(grayToImage(m_lastInput).scaled(28 * kSeenScale, 28 * kSeenScale)));
+    showModelInput(prediction.result);
     m_latency->setText(tr("%1 ms").arg(prediction.latencyMs, 0, 'f', 1));
     m_panel->showPrediction(prediction.result);
-    if (!m_featureMaps->currentLayer().isEmpty())
-        m_predictor->requestFeatureMap(m_lastInput, m_featureMaps->currentLayer());
+    if (const QString layer = m_featureMaps->currentLayer(); !layer.isEmpty()) {
+        if (!m_lastColourInput.empty())
+            m_predictor->requestFeatureMap(m_lastColourInput, layer);
+        else
+            m_predictor->requestFeatureMap(m_lastInput, layer);
+    }
     emit predictionShown(prediction);
 }
 
+void DrawView::showModelInput(const PredictionResult& result) {
+    m_lastInput = result.modelInput;
+    m_lastColourInput = result.colourInput;
+    m_seen->setPixmap(seenPixmap(modelInputImage()));
+}
+
 bool DrawView::openImage(const QString& path) {
+    if (isTryingImages()) {
+        m_imagePanel->openFile(path);
+        return true;
+    }
     try {
         m_picture = loadGrayImage(path.toStdString());
     } catch (const std::exception& e) {
@@ -301,6 +399,10 @@ void DrawView::openImageDialog() {
 }
 
 void DrawView::pasteImage() {
+    if (isTryingImages()) {
+        m_imagePanel->paste();
+        return;
+    }
     const QMimeData* mime = QApplication::clipboard()->mimeData();
     if (mime && mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().front().isLocalFile()) {
         openImage(mime->urls().front().toLocalFile());
@@ -320,27 +422,31 @@ void DrawView::pasteImage() {
 void DrawView::showRandomSample() {
     if (!hasModel())
         return;
-    try {
-        const DatasetInfo& info = findDataset(m_loaded.dataset);
-        const DatasetStatus status = locateDataset(info, dataRoots(""), false);
-        // Only the small test file: a sample needs no 47 MB train set.
-        const ImageSet set = loadSplit(status, Split::Test);
-        const auto index = static_cast<std::int64_t>(QRandomGenerator::global()->bounded(static_cast<int>(set.count())));
-        GrayImage image;
-        image.rows = set.rows;
-        image.cols = set.cols;
-        image.pixels.assign(set.image(index), set.image(index) + set.imageBytes());
-        m_picture = image;
-        m_canvas->setPicture(grayToImage(image));
-        m_pictureIsCurrent = true;
-        predictNow();
-        emit statusMessage(tr("Test image %1 of %2, labelled %3")
-                               .arg(index)
-                               .arg(QString::fromStdString(info.title))
-                               .arg(classLabel(info.classes, static_cast<int>(set.labels[static_cast<std::size_t>(index)]))));
-    } catch (const std::exception& e) {
-        emit statusMessage(QString::fromStdString(e.what()));
-    }
+    const std::string dataset = m_loaded.dataset;
+    const QString model = m_loaded.path;
+    const auto pick = QRandomGenerator::global()->generate64();
+    // Reading the test split (30 MB for CIFAR-10) runs on the thread pool, not here.
+    auto* watcher = new QFutureWatcher<RandomSample>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, model] {
+        const RandomSample sample = watcher->result();
+        watcher->deleteLater();
+        if (model != m_loaded.path)
+            return;  // another model was chosen meanwhile
+        if (!sample.error.isEmpty()) {
+            emit statusMessage(sample.error);
+            return;
+        }
+        if (isTryingImages()) {
+            m_imagePanel->setPicture(sample.picture, sample.text);  // predicts through pictureChanged()
+        } else {
+            m_picture = toGray(sample.picture);
+            m_canvas->setPicture(grayToImage(m_picture, /*paper=*/!sample.lightBackground));
+            m_pictureIsCurrent = true;
+            predictNow();
+        }
+        emit statusMessage(sample.text);
+    });
+    watcher->setFuture(QtConcurrent::run([dataset, pick] { return randomTestImage(dataset, pick); }));
 }
 
 }  // namespace kanalab::ui

@@ -13,16 +13,28 @@ namespace kanalab::ui {
 class PredictionWorker : public QObject {
     Q_OBJECT
 public:
-    void submit(GrayImage drawing, quint64 id) {
+    void submit(GrayImage drawing, DecodedImage picture, quint64 id) {
         std::lock_guard<std::mutex> lock(m_mutex);
         if (m_pending)
             ++m_dropped;
-        m_pending = Pending{std::move(drawing), id};
+        m_pending = Pending{std::move(drawing), std::move(picture), id};
     }
     quint64 computed() const { return m_computed.load(); }
     quint64 dropped() const {
         std::lock_guard<std::mutex> lock(m_mutex);
         return m_dropped;
+    }
+
+    // Either image type: the gray input of a gray model or the colour input of a colour one.
+    template <typename Image>
+    void featureMap(const Image& prepared, const QString& layer) {
+        if (!m_predictor)
+            return;
+        try {
+            emit featureMapReady(m_predictor->featureMap(prepared, layer.toStdString()));
+        } catch (const std::exception& e) {
+            emit predictionFailed(QString::fromStdString(e.what()));
+        }
     }
 
 public slots:
@@ -36,6 +48,11 @@ public slots:
             model.dataset = predictor->dataset();
             model.classes = predictor->classes();
             model.imageLayers = predictor->imageLayers();
+            model.channels = predictor->inputChannels();
+            model.rows = predictor->inputRows();
+            model.cols = predictor->inputCols();
+            const DatasetInfo* info = tryFindDataset(model.dataset);
+            model.photo = info ? info->traits.kind == ImageKind::Photo : model.channels == 3;
             m_predictor = std::move(predictor);
             emit modelLoaded(model);
         } catch (const std::exception& e) {
@@ -56,21 +73,12 @@ public slots:
             QElapsedTimer clock;
             clock.start();
             LivePrediction prediction;
-            prediction.result = m_predictor->predictDrawing(job->drawing);
+            prediction.result = job->picture.empty() ? m_predictor->predictDrawing(job->drawing)
+                                                     : m_predictor->predictImage(job->picture);
             prediction.latencyMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
             prediction.request = job->id;
             ++m_computed;
             emit predicted(prediction);
-        } catch (const std::exception& e) {
-            emit predictionFailed(QString::fromStdString(e.what()));
-        }
-    }
-
-    void featureMap(const GrayImage& prepared, const QString& layer) {
-        if (!m_predictor)
-            return;
-        try {
-            emit featureMapReady(m_predictor->featureMap(prepared, layer.toStdString()));
         } catch (const std::exception& e) {
             emit predictionFailed(QString::fromStdString(e.what()));
         }
@@ -86,6 +94,7 @@ signals:
 private:
     struct Pending {
         GrayImage drawing;
+        DecodedImage picture;  // set for a photo: predicted with predictImage instead
         quint64 id = 0;
     };
     std::unique_ptr<Predictor> m_predictor;
@@ -100,6 +109,7 @@ LivePredictor::LivePredictor(QObject* parent) : QObject(parent), m_worker(new Pr
     qRegisterMetaType<kanalab::ui::LivePrediction>();
     qRegisterMetaType<kanalab::FeatureMap>();
     qRegisterMetaType<kanalab::GrayImage>();
+    qRegisterMetaType<kanalab::DecodedImage>();
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &PredictionWorker::modelLoaded, this, &LivePredictor::modelLoaded);
@@ -122,7 +132,14 @@ void LivePredictor::loadModel(const QString& path) {
 
 quint64 LivePredictor::request(const GrayImage& drawing) {
     const quint64 id = m_nextRequest++;
-    m_worker->submit(drawing, id);
+    m_worker->submit(drawing, DecodedImage{}, id);
+    QMetaObject::invokeMethod(m_worker, "processPending", Qt::QueuedConnection);
+    return id;
+}
+
+quint64 LivePredictor::request(const DecodedImage& picture) {
+    const quint64 id = m_nextRequest++;
+    m_worker->submit(GrayImage{}, picture, id);
     QMetaObject::invokeMethod(m_worker, "processPending", Qt::QueuedConnection);
     return id;
 }
@@ -130,6 +147,12 @@ quint64 LivePredictor::request(const GrayImage& drawing) {
 void LivePredictor::requestFeatureMap(const GrayImage& prepared, const QString& layer) {
     // A functor, not a method name: moc records the slot as featureMap(GrayImage,QString), so a
     // by-name call with Q_ARG(kanalab::GrayImage, ...) matched nothing and silently did nothing.
+    PredictionWorker* worker = m_worker;
+    QMetaObject::invokeMethod(
+        m_worker, [worker, prepared, layer] { worker->featureMap(prepared, layer); }, Qt::QueuedConnection);
+}
+
+void LivePredictor::requestFeatureMap(const DecodedImage& prepared, const QString& layer) {
     PredictionWorker* worker = m_worker;
     QMetaObject::invokeMethod(
         m_worker, [worker, prepared, layer] { worker->featureMap(prepared, layer); }, Qt::QueuedConnection);

@@ -22,6 +22,13 @@ struct LoadedModel {
     std::string dataset;
     std::vector<ClassInfo> classes;
     std::vector<std::string> imageLayers;
+    int channels = 1;  // the input the model takes
+    int rows = 28;
+    int cols = 28;
+    // Its dataset holds pictures of things (ImageKind::Photo): the view offers "try an image"
+    // rather than a canvas. A dataset this machine does not know counts as a photo one when the
+    // model takes colour.
+    bool photo = false;
 };
 
 struct LivePrediction {
@@ -36,6 +43,7 @@ Q_DECLARE_METATYPE(kanalab::ui::LoadedModel)
 Q_DECLARE_METATYPE(kanalab::ui::LivePrediction)
 Q_DECLARE_METATYPE(kanalab::FeatureMap)
 Q_DECLARE_METATYPE(kanalab::GrayImage)
+Q_DECLARE_METATYPE(kanalab::DecodedImage)
 
 namespace kanalab::ui {
 
@@ -54,8 +62,11 @@ public:
     void loadModel(const QString& path);
     // A drawing or picture to preprocess and predict (coalesced with later requests).
     quint64 request(const GrayImage& drawing);
-    // The activations of one layer for an already prepared 28x28 input.
+    // A photo in any channels, for Predictor::predictImage (colour kept for colour models).
+    quint64 request(const DecodedImage& picture);
+    // The activations of one layer for an already prepared input (what the model saw).
     void requestFeatureMap(const GrayImage& prepared, const QString& layer);
+    void requestFeatureMap(const DecodedImage& prepared, const QString& layer);
     // Requests answered so far and requests dropped because a newer one replaced them.
     quint64 requestCount() const { return m_nextRequest - 1; }  // requests made so far
     quint64 computedCount() const;

@@ -2,9 +2,14 @@
 #include "evaluate_view/evaluate_view.h"
 
 #include "common/class_labels.h"
+#include "common/format.h"
 #include "common/plot_style.h"
+#include "evaluate_view/class_recall_plot.h"
+#include "evaluate_view/confused_pairs_table.h"
 #include "evaluate_view/confusion_matrix_plot.h"
+#include "evaluate_view/feature_map_snapshots.h"
 #include "evaluate_view/misclassified_browser.h"
+#include "run/run_directory.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -16,10 +21,14 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTextStream>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+
+#include <algorithm>
+#include <cmath>
 
 namespace kanalab::ui {
 namespace {
@@ -60,6 +69,14 @@ EvaluateView::EvaluateView(QWidget* parent) : QWidget(parent) {
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setFont(kanaFont());
     m_table->setSortingEnabled(false);
+    m_pairs = new ConfusedPairsTable;
+    m_recallPlot = new ClassRecallPlot;
+    m_details = new QTabWidget;
+    m_details->addTab(m_table, tr("Per class"));
+    m_details->addTab(m_pairs, tr("Most confused"));
+    m_details->addTab(m_recallPlot, tr("Recall by size"));
+    m_featureMaps = new FeatureMapSnapshots;
+    m_details->addTab(m_featureMaps, tr("Feature maps"));
     m_browser = new MisclassifiedBrowser;
 
     auto* header = new QHBoxLayout;
@@ -70,7 +87,7 @@ EvaluateView::EvaluateView(QWidget* parent) : QWidget(parent) {
     header->addWidget(exportButton);
     auto* top = new QSplitter(Qt::Horizontal);
     top->addWidget(m_matrix);
-    top->addWidget(m_table);
+    top->addWidget(m_details);
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 2);
     auto* body = new QSplitter(Qt::Vertical);
@@ -90,6 +107,17 @@ EvaluateView::EvaluateView(QWidget* parent) : QWidget(parent) {
             emit statusMessage(tr("Diagonal cell: those images were classified correctly; showing every mistake "
                                   "on %1 instead")
                                    .arg(classLabel(m_evaluation.dataset->classes, truth)));
+    });
+    connect(m_pairs, &ConfusedPairsTable::pairActivated, this, [this](int truth, int predicted) {
+        m_browser->setFilter(truth, predicted);
+        // On a large matrix, bring the pair's cell into view with its neighbours.
+        if (m_matrix->visibleClasses() > ConfusionMatrixPlot::kCellTextClasses) {
+            const int k = m_evaluation.report.numClasses();
+            const int low = std::min(truth, predicted), high = std::max(truth, predicted);
+            if (high - low < ConfusionMatrixPlot::kTickLabelClasses)
+                m_matrix->zoomTo(std::max(0, low - 5), std::min(k - 1, high + 5));
+        }
+        emit statusMessage(m_matrix->cellDescription(truth, predicted));
     });
     connect(m_evaluate, &QPushButton::clicked, this, &EvaluateView::evaluate);
     connect(m_split, &QComboBox::activated, this, &EvaluateView::evaluate);
@@ -114,6 +142,7 @@ void EvaluateView::evaluate() {
         EvaluationTask task;
         try {
             task.evaluation = evaluateRun(dir, options);
+            task.secondsPerEpoch = readRun(dir).secondsPerEpoch();
         } catch (const std::exception& e) {
             task.error = QString::fromStdString(e.what());
         }
@@ -134,16 +163,25 @@ void EvaluateView::onEvaluated() {
     m_evaluation = task.evaluation;
     const EvalReport& r = m_evaluation.report;
     m_title->setText(tr("<b>%1</b> · %2").arg(name.toHtmlEscaped(), QString::fromStdString(m_evaluation.dataset->title)));
-    m_summary->setText(tr("Accuracy <b>%1 %</b> on %2 %3 images · top-3 %4 % · loss %5 · %6 mistakes · "
-                          "click a cell to see its images")
+    m_summary->setText(tr("Accuracy <b>%1 %</b> · balanced accuracy <b>%2 %</b> on %3 %4 images · top-3 %5 % · "
+                          "loss %6 · %7 mistakes · %8 per epoch · click a cell to see its images")
                            .arg(100 * r.accuracy, 0, 'f', 2)
+                           .arg(100 * r.balancedAccuracy, 0, 'f', 2)
                            .arg(r.count)
                            .arg(QString::fromStdString(r.split))
                            .arg(100 * r.top3Accuracy, 0, 'f', 2)
                            .arg(r.loss, 0, 'f', 4)
-                           .arg(r.misclassified.size()));
+                           .arg(r.misclassified.size())
+                           .arg(std::isfinite(task.secondsPerEpoch)
+                                    ? QString::fromStdString(formatDuration(task.secondsPerEpoch))
+                                    : QStringLiteral("–")));
+    m_summary->setToolTip(tr("Balanced accuracy is the mean recall over the classes: what the accuracy would be if "
+                             "every class had as many images. Far below the accuracy, the rare classes are missed."));
     m_matrix->setMatrix(r.confusion, m_evaluation.dataset->classes);
     fillTable();
+    m_pairs->setReport(r, m_evaluation.dataset->classes);
+    m_recallPlot->setReport(r, m_evaluation.dataset->classes);
+    m_featureMaps->setRun(m_runDir);
     m_browser->setMistakes(r.misclassified, m_evaluation.images, m_evaluation.dataset->classes);
     emit evaluated();
 }

@@ -10,21 +10,27 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QTabWidget;
 class QTableWidget;
 
 namespace kanalab::ui {
 
+class ClassRecallPlot;
+class ConfusedPairsTable;
 class ConfusionMatrixPlot;
+class FeatureMapSnapshots;
 
 struct EvaluationTask {
     RunEvaluation evaluation;
+    double secondsPerEpoch = 0;  // NaN when the run has no finished epoch
     QString error;  // set instead when the evaluation failed
 };
 class MisclassifiedBrowser;
 
-// How a trained run does on its test (or validation) images: accuracy, the confusion matrix as
-// a clickable heat map, per-class precision / recall / F1 with macro and weighted averages, and
-// the misclassified images (a click on a matrix cell shows exactly that cell's mistakes).
+// How a trained run does on its test (or validation) images: accuracy and balanced accuracy,
+// the confusion matrix as a clickable heat map, per-class precision / recall / F1 with macro and
+// weighted averages, the most confused pairs, recall by class size (the long tail), and the
+// misclassified images (a click on a matrix cell or a pair shows exactly those mistakes).
 // Evaluation runs off the UI thread.
 class EvaluateView : public QWidget {
     Q_OBJECT
@@ -40,6 +46,11 @@ public:
     ConfusionMatrixPlot* matrix() const { return m_matrix; }
     MisclassifiedBrowser* browser() const { return m_browser; }
     QTableWidget* classTable() const { return m_table; }
+    ConfusedPairsTable* confusedPairs() const { return m_pairs; }
+    ClassRecallPlot* recallPlot() const { return m_recallPlot; }
+    QTabWidget* detailTabs() const { return m_details; }
+    FeatureMapSnapshots* featureMaps() const { return m_featureMaps; }
+    QLabel* summary() const { return m_summary; }
 
 signals:
     void evaluated();
@@ -62,6 +73,10 @@ private:
     QPushButton* m_evaluate;
     ConfusionMatrixPlot* m_matrix;
     QTableWidget* m_table;
+    ConfusedPairsTable* m_pairs;
+    ClassRecallPlot* m_recallPlot;
+    FeatureMapSnapshots* m_featureMaps;
+    QTabWidget* m_details;
     MisclassifiedBrowser* m_browser;
 };
 

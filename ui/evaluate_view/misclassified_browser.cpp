@@ -3,6 +3,7 @@
 
 #include "common/class_labels.h"
 #include "common/images.h"
+#include "predict/preprocess.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -17,8 +18,9 @@ namespace {
 constexpr int kThumbnail = 56;
 constexpr int kLarge = 168;
 
-QPixmap picture(const ImageSet& set, std::int64_t index, int size) {
-    const QImage image = datasetImage(set.image(index), set.channels, set.rows, set.cols);
+// paper: the set stores bright ink on dark (KMNIST), shown as ink on paper like every view.
+QPixmap picture(const ImageSet& set, std::int64_t index, int size, bool paper) {
+    const QImage image = datasetImage(set.image(index), set.channels, set.rows, set.cols, paper);
     return QPixmap::fromImage(image.scaled(size, size, Qt::KeepAspectRatio, Qt::FastTransformation));
 }
 
@@ -75,6 +77,7 @@ void MisclassifiedBrowser::setMistakes(const std::vector<Misclassified>& mistake
                                        const std::vector<ClassInfo>& classes) {
     m_mistakes = mistakes;
     m_images = std::move(images);
+    m_paper = !(m_images && storedOnLightBackground(*m_images));
     m_classes = classes;
     {
         const QSignalBlocker a(m_trueFilter), b(m_predictedFilter);
@@ -120,7 +123,7 @@ void MisclassifiedBrowser::refill() {
     for (std::size_t i = 0; i < m_shown.size() && i < kMaxShown; ++i) {
         const Misclassified& m = *m_shown[i];
         auto* item = new QListWidgetItem(
-            QIcon(m_images ? picture(*m_images, m.index, kThumbnail) : QPixmap()),
+            QIcon(m_images ? picture(*m_images, m.index, kThumbnail, m_paper) : QPixmap()),
             // The caption names the prediction; the true class is in the filter and the tooltip.
             QStringLiteral("→ %1 %2 %").arg(classLabel(m_classes, m.predicted)).arg(100.0 * m.confidence, 0, 'f', 0));
         item->setToolTip(tr("image %1: true %2, predicted %3 with %4 %")
@@ -138,7 +141,7 @@ void MisclassifiedBrowser::showDetail(int row) {
         return;
     const Misclassified& m = *m_shown[static_cast<std::size_t>(row)];
     if (m_images)
-        m_large->setPixmap(picture(*m_images, m.index, kLarge - 8));
+        m_large->setPixmap(picture(*m_images, m.index, kLarge - 8, m_paper));
     QString text = tr("<b>image %1</b><br>true: <b>%2</b><br>predicted: <b>%3</b><br><br>")
                        .arg(m.index)
                        .arg(classLabel(m_classes, m.trueClass), classLabel(m_classes, m.predicted));

@@ -39,6 +39,7 @@ private:
     std::vector<Misclassified> m_mistakes;
     std::vector<const Misclassified*> m_shown;
     std::shared_ptr<const ImageSet> m_images;
+    bool m_paper = true;  // invert gray images to show them as ink on paper (bright-on-dark sets)
     std::vector<ClassInfo> m_classes;
     QComboBox* m_trueFilter;
     QComboBox* m_predictedFilter;

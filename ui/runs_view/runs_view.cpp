@@ -49,7 +49,9 @@ enum Column {
     kOptimizer,
     kBestValidation,
     kTest,
+    kTestBalanced,
     kTime,
+    kEpochTime,
     kStatus,
     kColumnCount
 };
@@ -99,12 +101,15 @@ double metricValue(const EpochResult& r, RunsView::Metric metric) {
             return r.validationLoss;
         case RunsView::TrainingAccuracy:
             return 100 * r.trainAccuracy;
+        case RunsView::ValidationBalancedAccuracy:
+            return 100 * r.validationBalancedAccuracy;
     }
     return kNoValue;
 }
 
 bool isAccuracy(RunsView::Metric metric) {
-    return metric == RunsView::ValidationAccuracy || metric == RunsView::TrainingAccuracy;
+    return metric == RunsView::ValidationAccuracy || metric == RunsView::TrainingAccuracy ||
+           metric == RunsView::ValidationBalancedAccuracy;
 }
 
 }  // namespace
@@ -113,7 +118,11 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent), m_folder(QString::fromStd
     m_model = new QStandardItemModel(0, kColumnCount, this);
     m_model->setHorizontalHeaderLabels({tr("Created"), tr("Name"), tr("Dataset"), tr("Model"), tr("Recipe"),
                                         tr("Epochs"), tr("Batch"), tr("Optimizer"), tr("Best val."), tr("Test"),
-                                        tr("Time"), tr("Status")});
+                                        tr("Balanced"), tr("Time"), tr("Per epoch"), tr("Status")});
+    m_model->horizontalHeaderItem(kTestBalanced)
+        ->setToolTip(tr("Balanced test accuracy: the mean recall over the classes, which a model that neglects "
+                        "the rare classes cannot keep high"));
+    m_model->horizontalHeaderItem(kEpochTime)->setToolTip(tr("Mean wall time of one epoch, validation included"));
     m_proxy = new QSortFilterProxyModel(this);
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(kSortRole);
@@ -196,6 +205,7 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent), m_folder(QString::fromStd
     m_metric->addItem(tr("training loss"), TrainingLoss);
     m_metric->addItem(tr("validation loss"), ValidationLoss);
     m_metric->addItem(tr("training accuracy"), TrainingAccuracy);
+    m_metric->addItem(tr("validation balanced accuracy"), ValidationBalancedAccuracy);
     m_metric->setToolTip(tr("Which per-epoch curve to compare"));
     connect(m_metric, &QComboBox::currentIndexChanged, this, &RunsView::updatePlot);
 
@@ -348,7 +358,12 @@ void RunsView::fillModel() {
         row << cell(percentText(run.bestValidationAccuracy),
                     std::isfinite(run.bestValidationAccuracy) ? run.bestValidationAccuracy : -1.0, true);
         row << cell(percentText(run.testAccuracy), std::isfinite(run.testAccuracy) ? run.testAccuracy : -1.0, true);
+        row << cell(percentText(run.testBalancedAccuracy),
+                    std::isfinite(run.testBalancedAccuracy) ? run.testBalancedAccuracy : -1.0, true);
         row << cell(QString::fromStdString(formatDuration(run.trainSeconds)), run.trainSeconds, true);
+        const double perEpoch = run.secondsPerEpoch();
+        row << cell(std::isfinite(perEpoch) ? QString::fromStdString(formatDuration(perEpoch)) : QStringLiteral("–"),
+                    std::isfinite(perEpoch) ? perEpoch : -1.0, true);
         const QString status = training ? tr("training") : QString::fromStdString(run.status);
         QStandardItem* statusItem = cell(status, status);
         statusItem->setForeground(training ? kBusy : isFinished(run) ? kGood : run.status == "failed" ? kBad : kWarn);
@@ -574,31 +589,40 @@ bool RunsView::exportMetricsCsv(const QStringList& runDirs, const QString& path,
     if (!out.open(QIODevice::WriteOnly | QIODevice::Text))
         return fail(tr("Could not write %1: %2").arg(path, out.errorString()));
     QTextStream stream(&out);
+    // Runs of different versions can have different column counts (new columns only ever go
+    // at the end, see run_directory.cpp): the merged file takes the longest header and pads
+    // the shorter rows with empty cells.
     QString header;
-    int rows = 0;
+    QStringList body, bodyRuns;  // metrics rows (no quoted fields) and their run names
     for (const QString& dir : runDirs) {
         QFile in(QDir(dir).filePath(QStringLiteral("metrics.csv")));
         if (!in.open(QIODevice::ReadOnly | QIODevice::Text))
             continue;  // a run that never finished an epoch has nothing to add
         QTextStream lines(&in);
         const QString runHeader = lines.readLine();
-        if (header.isEmpty()) {
+        if (header.isEmpty() || runHeader.count(QLatin1Char(',')) > header.count(QLatin1Char(',')))
             header = runHeader;
-            stream << "run," << header << "\n";
-        }
         const QString run = csvField(QFileInfo(dir).fileName());
         while (!lines.atEnd()) {
             const QString line = lines.readLine();
             if (line.trimmed().isEmpty())
                 continue;
-            stream << run << ',' << line << "\n";
-            ++rows;
+            body << line;
+            bodyRuns << run;
         }
     }
     if (header.isEmpty()) {
         out.cancelWriting();
         return fail(tr("The selected runs have no metrics yet: nothing exported."));
     }
+    stream << "run," << header << "\n";
+    const auto separators = header.count(QLatin1Char(','));
+    for (qsizetype i = 0; i < body.size(); ++i) {
+        const auto missing = separators - body[i].count(QLatin1Char(','));
+        stream << bodyRuns[i] << ',' << body[i]
+               << QString(static_cast<int>(std::max<qsizetype>(0, missing)), QLatin1Char(',')) << "\n";
+    }
+    const int rows = static_cast<int>(body.size());
     if (!out.commit())
         return fail(tr("Could not write %1: %2").arg(path, out.errorString()));
     showMessage(tr("Exported %n epoch row(s) to %1.", nullptr, rows).arg(path.toHtmlEscaped()), false);

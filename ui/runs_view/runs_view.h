@@ -31,7 +31,7 @@ namespace kanalab::ui {
 class RunsView : public QWidget {
     Q_OBJECT
 public:
-    enum Metric { ValidationAccuracy, TrainingLoss, ValidationLoss, TrainingAccuracy };
+    enum Metric { ValidationAccuracy, TrainingLoss, ValidationLoss, TrainingAccuracy, ValidationBalancedAccuracy };
 
     explicit RunsView(QWidget* parent = nullptr);
     ~RunsView() override;

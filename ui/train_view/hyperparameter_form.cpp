@@ -94,8 +94,11 @@ HyperparameterForm::HyperparameterForm(TrainingSetup* setup, QWidget* parent) : 
                          {tr("Patience: stop when it stops improving"), "patience"},
                          {tr("Stop as soon as validation accuracy falls"), "drop"}},
                         tr("When to stop before the last epoch. Both rules keep the best epoch's weights."));
-    m_monitor = combo({{tr("validation accuracy"), "val-accuracy"}, {tr("validation loss"), "val-loss"}},
-                      tr("What 'improving' means for the patience rule"));
+    m_monitor = combo({{tr("validation accuracy"), "val-accuracy"},
+                       {tr("validation balanced accuracy"), "val-balanced-accuracy"},
+                       {tr("validation loss"), "val-loss"}},
+                      tr("What 'improving' means for the patience rule. Balanced accuracy (the mean recall per "
+                         "class) suits imbalanced datasets such as K49."));
     m_patience = intSpin(1, 1000, tr("Epochs without improvement before stopping"));
     m_minDelta = doubleSpin(0, 0.1, 0.0005, 4, tr("Smallest change that counts as an improvement"));
     m_minEpochs = intSpin(0, 10000, tr("Never stop before this many epochs"));
@@ -136,7 +139,7 @@ HyperparameterForm::HyperparameterForm(TrainingSetup* setup, QWidget* parent) : 
     m_lockable = {modelGroup, optimGroup, stopGroup, augmentGroup, runGroup};
 
     // Any edit writes the whole form back to the setup.
-    for (QComboBox* box : {m_optimizer, m_schedule, m_loss, m_earlyStop, m_monitor, m_device})
+    for (QComboBox* box : {m_optimizer, m_schedule, m_loss, m_classWeights, m_sampler, m_earlyStop, m_monitor, m_device})
         connect(box, &QComboBox::currentIndexChanged, this, &HyperparameterForm::writeToSetup);
     for (QSpinBox* box : {m_epochs, m_batchSize, m_stepEvery, m_patience, m_minEpochs, m_tta, m_seed, m_threads})
         connect(box, &QSpinBox::valueChanged, this, &HyperparameterForm::writeToSetup);
@@ -220,6 +223,13 @@ void HyperparameterForm::buildOptimizerSection(QFormLayout* form) {
     m_loss = combo({{tr("cross-entropy"), "cross-entropy"}, {tr("multi-class margin"), "multi-margin"}},
                    tr("Training loss"));
     m_labelSmoothing = doubleSpin(0, 0.5, 0.05, 2, tr("Label smoothing for cross-entropy: targets of 1-ε instead of 1"));
+    m_classWeights = combo({{tr("equal"), "none"}, {tr("balanced: rare classes weigh more"), "balanced"}},
+                           tr("Cross-entropy weights per class. Balanced weighs each class by the inverse of its "
+                              "training images, so every class counts the same in the loss."));
+    m_sampler = combo({{tr("shuffle: each image once per epoch"), "shuffle"},
+                       {tr("class-balanced: every class equally often"), "balanced"}},
+                      tr("How training images are drawn. Class-balanced draws a class uniformly, then one of its "
+                         "images (rare classes repeat within an epoch)."));
     m_ema = doubleSpin(0, 0.9999, 0.001, 4, tr("Exponential moving average of the weights, evaluated instead of the "
                                                "last weights; 0 = off, 0.999 typical"));
     m_clip = doubleSpin(0, 1000, 0.5, 2, tr("Clip the gradient's global norm to this; 0 = off"));
@@ -244,6 +254,8 @@ void HyperparameterForm::buildOptimizerSection(QFormLayout* form) {
     }());
     form->addRow(tr("Loss"), m_loss);
     form->addRow(tr("Label smoothing"), m_labelSmoothing);
+    form->addRow(tr("Class weights"), m_classWeights);
+    form->addRow(tr("Sampling"), m_sampler);
     form->addRow(tr("Weight averaging"), m_ema);
     form->addRow(tr("Gradient clipping"), m_clip);
     form->addRow(tr("Test-time augmentation"), m_tta);
@@ -292,6 +304,8 @@ void HyperparameterForm::refreshFromSetup() {
     m_stepGamma->setValue(c.schedule.gamma);
     selectData(m_loss, c.loss.name);
     m_labelSmoothing->setValue(c.loss.labelSmoothing);
+    selectData(m_classWeights, c.loss.classWeights);
+    selectData(m_sampler, c.sampler);
     selectData(m_earlyStop, c.earlyStop.mode);
     selectData(m_monitor, c.earlyStop.monitor);
     m_patience->setValue(c.earlyStop.patience);
@@ -313,6 +327,7 @@ void HyperparameterForm::refreshFromSetup() {
     m_stepEvery->setEnabled(c.schedule.name == "step");
     m_stepGamma->setEnabled(c.schedule.name == "step");
     m_labelSmoothing->setEnabled(c.loss.name == "cross-entropy");
+    m_classWeights->setEnabled(c.loss.name == "cross-entropy");
     const bool stopping = c.earlyStop.mode != "none";
     m_monitor->setEnabled(c.earlyStop.mode == "patience");
     m_patience->setEnabled(c.earlyStop.mode == "patience");
@@ -428,6 +443,8 @@ void HyperparameterForm::writeToSetup() {
         c.schedule.gamma = m_stepGamma->value();
         c.loss.name = comboValue(m_loss);
         c.loss.labelSmoothing = m_labelSmoothing->value();
+        c.loss.classWeights = c.loss.name == "cross-entropy" ? comboValue(m_classWeights) : "none";
+        c.sampler = comboValue(m_sampler);
         c.earlyStop.mode = comboValue(m_earlyStop);
         c.earlyStop.monitor = comboValue(m_monitor);
         c.earlyStop.patience = m_patience->value();

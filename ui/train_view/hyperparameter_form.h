@@ -65,6 +65,8 @@ private:
     QSpinBox* m_stepEvery;
     QDoubleSpinBox* m_stepGamma;
     QComboBox* m_loss;
+    QComboBox* m_classWeights;
+    QComboBox* m_sampler;
     QDoubleSpinBox* m_labelSmoothing;
     QComboBox* m_earlyStop;
     QComboBox* m_monitor;
