@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/image_decode.h"
+#include "data/border_median.h"
 
 #include "common/error.h"
 
@@ -347,22 +348,6 @@ DecodedImage toPlanar(const cv::Mat& gray8OrBgr8, int channels) {
 void checkChannels(int channels, const std::string& name) {
     if (channels != 1 && channels != 3)
         throw Error(name + ": cannot be read as " + std::to_string(channels) + " channels; choose 1 (gray) or 3 (RGB)");
-}
-
-std::uint8_t borderMedian(const std::uint8_t* plane, int rows, int cols) {
-    std::vector<std::uint8_t> border;
-    border.reserve(2 * static_cast<std::size_t>(rows + cols));
-    for (int c = 0; c < cols; ++c) {
-        border.push_back(plane[c]);
-        border.push_back(plane[static_cast<std::size_t>(rows - 1) * cols + c]);
-    }
-    for (int r = 0; r < rows; ++r) {
-        border.push_back(plane[static_cast<std::size_t>(r) * cols]);
-        border.push_back(plane[static_cast<std::size_t>(r) * cols + cols - 1]);
-    }
-    const auto middle = border.begin() + static_cast<std::ptrdiff_t>(border.size() / 2);
-    std::nth_element(border.begin(), middle, border.end());
-    return *middle;
 }
 
 }  // namespace

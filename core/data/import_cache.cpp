@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/format.h"
 #include "data/import.h"
+#include "data/border_median.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,22 +50,6 @@ void appendRecords(const std::string& from, std::int64_t count, std::size_t reco
     }
 }
 
-// The median of an image plane's border pixels is light: paper, as in a scan (the same rule as
-// hasLightBackground in data/ink_frame.h, for the canvas).
-bool lightBorder(const std::uint8_t* plane, int rows, int cols) {
-    std::vector<std::uint8_t> border;
-    border.reserve(static_cast<std::size_t>(2 * (rows + cols)));
-    for (int c = 0; c < cols; ++c) {
-        border.push_back(plane[c]);
-        border.push_back(plane[static_cast<std::size_t>(rows - 1) * cols + c]);
-    }
-    for (int r = 0; r < rows; ++r) {
-        border.push_back(plane[static_cast<std::size_t>(r) * cols]);
-        border.push_back(plane[static_cast<std::size_t>(r) * cols + cols - 1]);
-    }
-    std::nth_element(border.begin(), border.begin() + static_cast<std::ptrdiff_t>(border.size() / 2), border.end());
-    return border[border.size() / 2] > 127;
-}
 
 }  // namespace
 
@@ -204,7 +189,7 @@ void ImportCacheWriter::add(Split split, const std::uint8_t* pixels, std::int64_
                                 std::uint8_t(value >> 24)};
     writeOrThrow(s.labelsOut, le, 4, s.labels);
     ++s.count;
-    m_lightBackgrounds += lightBorder(pixels, m_rows, m_cols);
+    m_lightBackgrounds += borderMedian(pixels, m_rows, m_cols) > 127;  // paper, as in a scan
 }
 
 std::int64_t ImportCacheWriter::count(Split split) const {

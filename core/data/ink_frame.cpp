@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/ink_frame.h"
 
+#include "data/border_median.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -31,20 +33,24 @@ constexpr int kInkThreshold = 30;
 
 }  // namespace
 
-bool hasLightBackground(const GrayImage& image) {
-    if (image.empty())
-        return false;
+std::uint8_t borderMedian(const std::uint8_t* plane, int rows, int cols) {
     std::vector<std::uint8_t> border;
-    for (int c = 0; c < image.cols; ++c) {
-        border.push_back(image.at(0, c));
-        border.push_back(image.at(image.rows - 1, c));
+    border.reserve(2 * static_cast<std::size_t>(rows + cols));
+    for (int c = 0; c < cols; ++c) {
+        border.push_back(plane[c]);
+        border.push_back(plane[static_cast<std::size_t>(rows - 1) * cols + c]);
     }
-    for (int r = 0; r < image.rows; ++r) {
-        border.push_back(image.at(r, 0));
-        border.push_back(image.at(r, image.cols - 1));
+    for (int r = 0; r < rows; ++r) {
+        border.push_back(plane[static_cast<std::size_t>(r) * cols]);
+        border.push_back(plane[static_cast<std::size_t>(r) * cols + cols - 1]);
     }
-    std::nth_element(border.begin(), border.begin() + static_cast<std::ptrdiff_t>(border.size() / 2), border.end());
-    return border[border.size() / 2] > 127;
+    const auto middle = border.begin() + static_cast<std::ptrdiff_t>(border.size() / 2);
+    std::nth_element(border.begin(), middle, border.end());
+    return *middle;
+}
+
+bool hasLightBackground(const GrayImage& image) {
+    return !image.empty() && borderMedian(image.pixels.data(), image.rows, image.cols) > 127;
 }
 
 GrayImage prepareForModel(const GrayImage& image, const PreprocessOptions& options) {

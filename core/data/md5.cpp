@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/md5.h"
+#include "data/file_chunks.h"
 
-#include "common/error.h"
-
-#include <fcntl.h>
-#include <unistd.h>
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 namespace kanalab {
@@ -134,25 +130,8 @@ std::string md5Hex(const std::string& bytes) {
 }
 
 std::string md5OfFile(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw Error("cannot read " + path + ": " + std::strerror(errno));
     Md5 md5;
-    std::uint8_t chunk[1 << 16];
-    for (;;) {
-        const ssize_t got = ::read(fd, chunk, sizeof chunk);
-        if (got == 0)
-            break;
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            const int error = errno;
-            ::close(fd);
-            throw Error("cannot read " + path + ": " + std::strerror(error));
-        }
-        md5.update(chunk, static_cast<std::size_t>(got));
-    }
-    ::close(fd);
+    forEachFileChunk(path, [&](const std::uint8_t* data, std::size_t size) { md5.update(data, size); });
     return md5.finish();
 }
 

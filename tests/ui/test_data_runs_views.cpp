@@ -14,9 +14,11 @@
 #include "data_view/class_balance_plot.h"
 #include "data_view/data_view.h"
 #include "data_view/sample_browser.h"
+#include "data/data_dirs.h"
 #include "main_window/main_window.h"
 #include "runs_view/runs_view.h"
 #include "support/local_http_server.h"
+#include "support/tar_writer.h"
 #include "ui/ui_test_support.h"
 #include "train/recipes.h"
 #include "train/trainer.h"
@@ -26,6 +28,7 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QBuffer>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -41,6 +44,7 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 
@@ -111,6 +115,7 @@ private slots:
     void downloadChecksumFailure();
     void downloadProgressAndCancel();
     void downloadHttpError();
+    void kanjiDownloadIsConvertedOnce();
     void runsViewListsAndCompares();
     void runsViewRenameDeleteExport();
     void mainWindowTabsAndWiring();
@@ -544,6 +549,55 @@ void TestDataRunsViews::downloadProgressAndCancel() {
     QVERIFY(!view.isDownloading());
     QVERIFY(!QFileInfo::exists(f.data.filePath("kmnist/t10k-images-idx3-ubyte.gz")));
     QVERIFY(!QFileInfo::exists(f.data.filePath("kmnist/t10k-images-idx3-ubyte.gz.part")));
+}
+
+void TestDataRunsViews::kanjiDownloadIsConvertedOnce() {
+    // A small kkanji.tar laid out as the official one (kkanji2/U+XXXX/*.png, 64x64), on a
+    // file:// mirror: the Data view's Download fetches it, checks it, records its SHA-256 and
+    // decodes it once into the cache, after which kkanji has its classes.
+    QTemporaryDir mirror, data;
+    test::TarWriter tar(test::TarFormat::Gnu);
+    tar.addDirectory("kkanji2/");
+    for (const char* folder : {"U+4E00", "U+4E8C", "U+4E09"}) {
+        tar.addDirectory(std::string("kkanji2/") + folder + "/");
+        for (int i = 0; i < 5; ++i) {
+            QImage image(64, 64, QImage::Format_Grayscale8);
+            image.fill(0);
+            for (int y = 10 + i; y < 54; ++y)
+                image.setPixel(20 + (folder[5] - '0') * 3, y, qRgb(255, 255, 255));
+            QByteArray png;
+            QBuffer buffer(&png);
+            buffer.open(QIODevice::WriteOnly);
+            QVERIFY(image.save(&buffer, "PNG"));
+            char name[64];
+            std::snprintf(name, sizeof name, "kkanji2/%s/%06d.png", folder, i);
+            tar.addFile(name, std::vector<std::uint8_t>(png.begin(), png.end()));
+        }
+    }
+    const auto bytes = tar.finish();
+    QVERIFY(QDir().mkpath(mirror.filePath("kkanji")));
+    QFile file(mirror.filePath("kkanji/kkanji.tar"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<qint64>(bytes.size()));
+    file.close();
+
+    TrainingSetup setup;
+    setup.update([&](TrainConfig& c) {
+        c.dataset = "kkanji";
+        c.dataDir = data.path().toStdString();
+    });
+    const QByteArray saved = qgetenv("KANALAB_DATA_DIR");
+    qunsetenv("KANALAB_DATA_DIR");
+    DataView view(&setup);
+    QTest::qWait(200);
+    QVERIFY(downloadThroughView(view, QStringLiteral("file://") + mirror.path()));
+    qputenv("KANALAB_DATA_DIR", saved);
+    const QString message = view.downloadMessage();
+    QVERIFY2(message.contains(QStringLiteral("decoded 15 images of 3 classes")), qPrintable(message));
+    QVERIFY(QFileInfo(data.filePath("kkanji/kkanji.tar.sha256")).isFile());
+    const DatasetInfo& kanji = findDataset("kkanji", dataRoots(data.path().toStdString()));
+    QCOMPARE(kanji.numClasses(), 3);
+    QCOMPARE(QString::fromStdString(kanji.classes[0].glyph), QStringLiteral("一"));
 }
 
 void TestDataRunsViews::downloadHttpError() {
