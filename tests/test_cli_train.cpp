@@ -7,14 +7,12 @@
 #include "data/dataset_store.h"
 #include "data/splits.h"
 #include "predict/predictor.h"
+#include "support/cli_process.h"
 #include "support/temp_dir.h"
 #include "support/test_data.h"
 
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,53 +24,10 @@
 #include <vector>
 
 using namespace kanalab;
-
-extern char** environ;
+using kanalab::test::CliRun;
+using kanalab::test::runCli;
 
 namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string readText(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-CliRun runCli(const std::vector<std::string>& args) {
-    test::TempDir logs;
-    std::vector<std::string> all = {KANALAB_CLI_PATH};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : all)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logs.file("out.txt").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, logs.file("err.txt").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = -1;
-    const int started = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    CliRun run;
-    if (started != 0) {
-        run.err = std::string("cannot start ") + KANALAB_CLI_PATH + ": " + std::strerror(started);
-        return run;
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    run.out = readText(logs.file("out.txt"));
-    run.err = readText(logs.file("err.txt"));
-    return run;
-}
 
 long lineCount(const std::string& text) {
     return std::count(text.begin(), text.end(), '\n');

@@ -10,19 +10,17 @@
 #include "data/recorded_sha256.h"
 #include "data/sha256.h"
 #include "support/local_http_server.h"
+#include "support/cli_process.h"
 #include "support/temp_dir.h"
 #include "support/test_data.h"
 
 #include <gtest/gtest.h>
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <fcntl.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -35,9 +33,11 @@
 #include <sstream>
 #include <thread>
 
-extern char** environ;
-
 using namespace kanalab;
+using kanalab::test::CliRun;
+using kanalab::test::runCli;
+using kanalab::test::startCli;
+using kanalab::test::waitCli;
 using test::LocalHttpServer;
 using test::TempDir;
 using Behaviour = LocalHttpServer::Behaviour;
@@ -573,49 +573,6 @@ TEST(Download, RejectsMirrorsThatAreNotUrls) {
 // kanalab-cli download
 
 namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-// Starts kanalab-cli with stdout and stderr going to files in dir; returns its pid.
-pid_t startCli(const std::vector<std::string>& args, const TempDir& dir) {
-    std::vector<std::string> all = {KANALAB_CLI_PATH};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : all)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, dir.file("out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, dir.file("err.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    pid_t pid = -1;
-    const int status = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (status != 0)
-        throw std::runtime_error(std::string("cannot start ") + KANALAB_CLI_PATH + ": " + std::strerror(status));
-    return pid;
-}
-
-CliRun waitCli(pid_t pid, const TempDir& dir) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    CliRun run;
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    run.out = readText(dir.file("out.txt"));
-    run.err = readText(dir.file("err.txt"));
-    return run;
-}
-
-CliRun runCli(const std::vector<std::string>& args) {
-    TempDir logs;
-    return waitCli(startCli(args, logs), logs);
-}
 
 long lineCount(const std::string& text) {
     return std::count(text.begin(), text.end(), '\n');

@@ -17,6 +17,7 @@
 #include "data/sha256.h"
 #include "support/local_http_server.h"
 #include "support/tar_writer.h"
+#include "support/cli_process.h"
 #include "support/temp_dir.h"
 #include "train/trainer.h"
 
@@ -24,9 +25,6 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,9 +35,9 @@
 #include <map>
 #include <sstream>
 
-extern char** environ;
-
 using namespace kanalab;
+using kanalab::test::CliRun;
+using kanalab::test::runCli;
 using test::LocalHttpServer;
 using test::TarWriter;
 using test::TempDir;
@@ -522,51 +520,6 @@ TEST_F(Kkanji, ACopyPutThereByHandIsCheckedAndRecorded) {
 
 // ---------------------------------------------------------------------------------------------
 // kanalab-cli download kkanji
-
-namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string readText(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-CliRun runCli(const std::vector<std::string>& args) {
-    TempDir logs;
-    std::vector<std::string> all = {KANALAB_CLI_PATH};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : all)
-        argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logs.file("out").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, logs.file("err").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    pid_t pid = -1;
-    const int started = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    CliRun run;
-    if (started != 0)
-        return run;
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    run.out = readText(logs.file("out"));
-    run.err = readText(logs.file("err"));
-    return run;
-}
-
-}  // namespace
 
 TEST_F(Kkanji, CliDownloadsConvertsAndListsIt) {
     serve(kkanjiTar());
